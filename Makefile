@@ -1,0 +1,34 @@
+# The two commands of the quick start: `make report` and `make test`.
+# Both create .venv from the project's own files when it is missing.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+CASE ?= casefile/williams-shinola.yaml
+JOBS ?= auto
+
+.PHONY: report test lint venv venv-test bench schema clean
+
+venv:
+	@install/bootstrap.sh
+
+venv-test:
+	@install/bootstrap.sh test
+
+report: venv
+	@$(BIN)/casebook show $(CASE)
+
+test: venv-test
+	@$(BIN)/python tools/run_tests.py --jobs $(JOBS)
+
+lint: venv-test
+	@$(BIN)/ruff check lib tests bench tools
+	@$(BIN)/mypy
+
+schema: venv
+	@$(BIN)/python -m casebook.schema --write
+
+bench: venv-test
+	@$(BIN)/python bench/load.py
+
+clean:
+	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

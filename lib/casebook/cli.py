@@ -1,0 +1,127 @@
+"""The ``casebook`` command: a thin layer over the library, like papermill's CLI.
+
+Exit codes: 0 ran and nothing to report; 1 ran and something to report (``validate``: problems
+found); 2 could not run (invalid input, bad usage). No traceback reaches the user: input
+mistakes are printed as located problems, anything unexpected as one line (set
+``CASEBOOK_DEBUG=1`` to see the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import CasebookError, InputError, display_path
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FOUND, EXIT_CANNOT = 0, 1, 2
+
+
+def _case_paths(paths: Sequence[str]) -> list[Path]:
+    """Expand directories to the YAML files in them; refuse paths that do not exist."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise _Usage(f"{raw}: no such file or directory")
+    return out
+
+
+class _Usage(Exception):
+    pass
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .load import check_case_file
+
+    paths = _case_paths(args.paths)
+    if not paths:
+        raise _Usage("no case files found in " + ", ".join(args.paths))
+    bad = 0
+    for path in paths:
+        problems = check_case_file(path)
+        if problems:
+            bad += 1
+            for problem in problems:
+                print(problem)
+        elif not args.quiet:
+            print(f"{display_path(path)}: ok")
+    if len(paths) > 1 or bad:
+        print(f"{len(paths)} file{'s' if len(paths) != 1 else ''} checked, {bad} with problems",
+              file=sys.stderr)
+    return EXIT_FOUND if bad else EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .graph import build_graph
+    from .load import load_case
+    from .terminal import render_show
+
+    case = load_case(args.path)
+    print(render_show(case, build_graph(case), width=args.width))
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="casebook",
+        description="Rebuild a police case as a sourced event graph and check it against "
+                    "written protocols.")
+    parser.add_argument("--version", action="version", version=f"casebook {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check case files and list every problem",
+                       description="Check case files; print every problem as "
+                                   "file:line:column: field: message. Exit 1 if any.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
+    p.set_defaults(run=_cmd_validate)
+
+    p = sub.add_parser("show", help="print a case's chronology and graph summary",
+                       description="Print the chronology (date as recorded, event, who, "
+                                   "sources, disputed marker) and a summary of the graph.")
+    p.add_argument("path", metavar="PATH", help="a case file")
+    p.add_argument("--width", type=int, default=100, help="terminal width (default 100)")
+    p.set_defaults(run=_cmd_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_CANNOT
+    except _Usage as err:
+        print(f"casebook {args.command}: {err}", file=sys.stderr)
+        return EXIT_CANNOT
+    except CasebookError as err:
+        print(f"casebook {args.command}: {err}", file=sys.stderr)
+        return EXIT_CANNOT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as err:  # the last line of defence: never a traceback for the user
+        if os.environ.get("CASEBOOK_DEBUG"):
+            raise
+        print(f"casebook {args.command}: internal error: {type(err).__name__}: {err} "
+              "(set CASEBOOK_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_CANNOT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

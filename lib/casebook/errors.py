@@ -1,0 +1,109 @@
+"""One exception root, with located problems inside.
+
+Every error a user can cause by writing a file carries a list of :class:`Problem` — file,
+line, column, field path, message, optional suggestion — so a command-line user sees every
+mistake of a file at once, rendered as ``casefile/x.yaml:42:7: events[12].when: …``.
+Two families, as in followthemoney and pandera: :class:`CasefileError` (the case data is
+wrong) and :class:`DefinitionError` (a protocol, the vocabulary or the registry is wrong).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "CasebookError",
+    "CasefileError",
+    "DefinitionError",
+    "InputError",
+    "Problem",
+    "ProtocolError",
+    "format_field",
+    "suggest",
+]
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_field(path: FieldPath) -> str:
+    """Render ``("events", 12, "when")`` as ``events[12].when``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known name to a misspelt one, or None: powers "did you mean …?"."""
+    found = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located mistake in one file."""
+
+    path: str
+    line: int  # 1-based; 0 when the file as a whole is at fault
+    column: int  # 1-based; 0 when unknown
+    field: str  # e.g. "events[12].when"; "" for the whole file
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        text = f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+        if self.suggestion:
+            text += f" (did you mean `{self.suggestion}`?)"
+        return text
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.message)
+
+
+class CasebookError(Exception):
+    """Root of every error casebook raises on purpose."""
+
+
+class InputError(CasebookError):
+    """A file could not be used; ``problems`` says everything that is wrong with it."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems: list[Problem] = sorted(problems, key=lambda p: p.sort_key)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted({p.path for p in self.problems})
+
+
+class CasefileError(InputError):
+    """A case file is invalid."""
+
+
+class DefinitionError(InputError):
+    """A protocol, the vocabulary or the shared registry is invalid."""
+
+
+class ProtocolError(DefinitionError):
+    """A protocol file is invalid."""
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user will recognise it: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

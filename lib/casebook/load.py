@@ -1,0 +1,147 @@
+"""``load_case``: from a path to a validated :class:`~casebook.case.Case`, or every problem.
+
+Two passes, as followthemoney loads its schema: first the shape of each item (pydantic, one
+item at a time so one bad event does not hide the others), then meaning and references
+(:mod:`casebook.integrity`) over the items whose shape was valid. Any mistake anywhere is
+reported together in one :class:`~casebook.errors.CasefileError`; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .case import Case
+from .casefile import FORMAT_VERSION, SECTIONS, CaseInfo, Casefile
+from .errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
+from .integrity import IntegrityChecker
+from .registry import Registry, load_registry
+from .validation import pydantic_problems
+from .vocabulary import Vocabulary, load_vocabulary
+from .yamlsafe import Document, read_yaml
+
+__all__ = ["check_case_file", "load_case"]
+
+_TOP_KEYS = ["casebook", "case", *SECTIONS]
+_REQUIRED = ["casebook", "case", "sources", "events"]
+
+
+def _validate(model: type[BaseModel], value: Any, doc: Document, at: FieldPath,
+              problems: list[Problem]) -> Any:
+    try:
+        return model.model_validate(value)
+    except ValidationError as err:
+        problems.extend(pydantic_problems(doc, err, prefix=at, model=model))
+        return None
+
+
+def _raw_ids(data: dict[str, Any]) -> dict[str, set[str]]:
+    ids: dict[str, set[str]] = {}
+    for section, (shape, _model) in SECTIONS.items():
+        value = data.get(section)
+        if shape == "mapping" and isinstance(value, dict):
+            ids[section] = {str(k) for k in value}
+        elif shape == "list" and isinstance(value, list):
+            ids[section] = {str(v["id"]) for v in value if isinstance(v, dict) and "id" in v}
+    return ids
+
+
+def _check(doc: Document, vocab: Vocabulary, registry: Registry
+           ) -> tuple[Casefile | None, list[Problem]]:
+    problems: list[Problem] = []
+    data = doc.data
+    if data is None:
+        return None, [Problem(doc.path, 1, 1, "", "the file is empty; a case file starts with "
+                              "'casebook: 1'")]
+    if not isinstance(data, dict):
+        return None, [doc.problem((), "a case file is a mapping of sections (casebook, case, "
+                                  "sources, actors, evidence, events, exercises)")]
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(doc.problem((key,), f"unknown section {key!r}; expected one of: "
+                                        f"{', '.join(_TOP_KEYS)}", key=True,
+                                        suggestion=suggest(key, _TOP_KEYS)))
+    for key in _REQUIRED:
+        if key not in data:
+            problems.append(doc.problem((), f"missing required section {key!r}"))
+    version = data.get("casebook", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        problems.append(doc.problem(("casebook",), f"format version {version!r} is not "
+                                    f"supported; this casebook reads version {FORMAT_VERSION}"))
+
+    info = _validate(CaseInfo, data["case"], doc, ("case",), problems) if "case" in data \
+        else None
+    items: dict[str, dict[Any, Any]] = {}
+    for section, (shape, model) in SECTIONS.items():
+        value = data.get(section)
+        items[section] = {}
+        if value is None:
+            continue
+        if shape == "mapping":
+            if not isinstance(value, dict):
+                problems.append(doc.problem((section,), f"{section!r} must be a mapping of "
+                                            "id: entry"))
+                continue
+            entries = value.items()
+        else:
+            if not isinstance(value, list):
+                problems.append(doc.problem((section,), f"{section!r} must be a list "
+                                            "('- id: …' entries)"))
+                continue
+            entries = enumerate(value)
+        for key, raw in entries:
+            parsed = _validate(model, raw, doc, (section, key), problems)
+            if parsed is not None:
+                items[section][key] = parsed
+
+    checker = IntegrityChecker(doc, vocab, registry, raw_ids=_raw_ids(data))
+    if info is not None:
+        checker.check_case(info)
+    checker.check_sources(items["sources"])
+    checker.check_actors(items["actors"])
+    checker.check_evidence(items["evidence"])
+    checker.check_events(items["events"])
+    checker.check_exercises(items["exercises"])
+    if not problems and not checker.problems:
+        checker.check_graph(items["evidence"], items["events"])
+    problems.extend(checker.problems)
+    if problems or info is None:
+        return None, problems
+    casefile = Casefile(
+        casebook=FORMAT_VERSION,
+        case=info,
+        sources=items["sources"],
+        actors=items["actors"],
+        evidence=items["evidence"],
+        events=list(items["events"].values()),
+        exercises=list(items["exercises"].values()),
+    )
+    return casefile, []
+
+
+def load_case(path: str | Path, *, vocabulary: Vocabulary | None = None,
+              registry: Registry | None = None) -> Case:
+    """Load and validate a case file; raise :class:`CasefileError` listing every problem."""
+    p = Path(path)
+    doc = read_yaml(p, CasefileError)
+    vocab = vocabulary or load_vocabulary()
+    reg = registry or load_registry()
+    casefile, problems = _check(doc, vocab, reg)
+    if problems or casefile is None:
+        raise CasefileError(problems)
+    return Case(path=p.resolve(), display_path=doc.path, file=casefile, vocabulary=vocab,
+                registry=reg, raw=p.read_bytes())
+
+
+def check_case_file(path: str | Path) -> list[Problem]:
+    """Every problem of a case file (empty when valid) — for ``casebook validate``."""
+    try:
+        load_case(path)
+    except CasebookError as err:
+        problems = getattr(err, "problems", None)
+        if problems is None:
+            return [Problem(display_path(path), 0, 0, "", str(err))]
+        return list(problems)
+    return []

@@ -1,0 +1,54 @@
+"""Where things live: anchored to the repository root, never to the working directory.
+
+The workbook runs from its checkout (an editable install), so the root is found from this
+file's location; ``CASEBOOK_ROOT`` overrides it. That is what lets the same default paths
+work from JupyterLab (kernel in ``notebooks/``), papermill at the root, and the CLI anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["casefile_dir", "data_dir", "protocols_dir", "registry_path", "repo_root",
+           "resolve", "vocabulary_path"]
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def repo_root() -> Path:
+    """The checkout's root: ``$CASEBOOK_ROOT`` if set, else two levels above ``lib/casebook``."""
+    env = os.environ.get("CASEBOOK_ROOT")
+    return Path(env).expanduser().resolve() if env else _PACKAGE_ROOT
+
+
+def data_dir() -> Path:
+    return repo_root() / "data"
+
+
+def vocabulary_path() -> Path:
+    return data_dir() / "vocabulary.yaml"
+
+
+def registry_path() -> Path:
+    return data_dir() / "registry.yaml"
+
+
+def protocols_dir() -> Path:
+    return data_dir() / "protocols"
+
+
+def casefile_dir() -> Path:
+    return repo_root() / "casefile"
+
+
+def resolve(path: str | os.PathLike[str]) -> Path:
+    """An absolute path for a user-given one: absolute as is; else the working directory's
+    file if it exists, else the repository root's (``casefile/x.yaml`` from ``notebooks/``)."""
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    here = Path.cwd() / p
+    if here.exists():
+        return here.resolve()
+    return (repo_root() / p).resolve()

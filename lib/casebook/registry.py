@@ -1,0 +1,65 @@
+"""The shared registry of actors that recur across cases (``data/registry.yaml``).
+
+Agencies, public officials and vendors appear in many cases; each is written once here and
+case files refer to it with ``ref:``. Unnamed roles (an examiner, a clerk) are never
+registry entries: two unnamed examiners in two cases are not known to be the same person.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import DefinitionError, Problem
+from .paths import registry_path
+from .validation import pydantic_problems
+from .yamlsafe import read_yaml
+
+__all__ = ["Registry", "RegistryEntry", "load_registry"]
+
+
+class RegistryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    name: str
+    kind: str = Field(description="An actor kind from the vocabulary.")
+    description: str
+    affiliation: str | None = Field(None, description="Registry id of the parent agency.")
+    jurisdiction: str | None = None
+    sources: list[str] = Field(default_factory=list, description="http(s) addresses.")
+
+
+class Registry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    registry: int = Field(description="Format version (1).")
+    actors: dict[str, RegistryEntry]
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _mtime: float) -> Registry:
+    doc = read_yaml(path, DefinitionError)
+    try:
+        reg = Registry.model_validate(doc.data)
+    except ValidationError as err:
+        raise DefinitionError(pydantic_problems(doc, err, model=Registry)) from None
+    problems: list[Problem] = []
+    for rid, entry in reg.actors.items():
+        if entry.affiliation and entry.affiliation not in reg.actors:
+            problems.append(doc.problem(("actors", rid, "affiliation"),
+                                        f"unknown registry id {entry.affiliation!r}"))
+    if problems:
+        raise DefinitionError(problems)
+    return reg
+
+
+def load_registry(path: Path | None = None) -> Registry:
+    """The registry, parsed once per file version."""
+    p = (path or registry_path()).resolve()
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        mtime = -1.0
+    return _load(p, mtime)
