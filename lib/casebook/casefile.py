@@ -64,8 +64,13 @@ def _as_claims(value: Any) -> Any:
     return [{"value": value}]
 
 
-Claims = Annotated[list[Claim], BeforeValidator(_as_claims)]
-StrList = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Claims = Annotated[list[Claim], BeforeValidator(
+    _as_claims, json_schema_input_type=Scalar | list[str] | Claim | list[Claim])]
+StrList = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 
 
 class CaseInfo(_Strict):

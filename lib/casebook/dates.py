@@ -142,6 +142,8 @@ _MONTHS: Final = (
     "", "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MAX_YEAR: Final = date.max.year
 _SEASONS: Final = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 _MONTH_NAMES: Final = {
     **{name.lower(): n for n, name in enumerate(_MONTHS) if n},
@@ -355,24 +357,20 @@ def _month_or_day(year: int, month: int, day_text: str | None, base: int) -> tup
 
 def _month_end(year: int, month: int) -> date:
     """Last day of a month; months past December roll into the next year (for seasons)."""
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    if year > date.max.year:
+    if month > 12:
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    if year > _MAX_YEAR:
         return date.max
-    if month == 12:
-        return date(year, 12, 31)
-    return date(year, month + 1, 1) - timedelta(days=1)
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return date(year, month, _MONTH_DAYS[month] + leap)
 
 
 def _widen(lo: date, hi: date, margin: Margin) -> tuple[date, date]:
     """Move both bounds outwards by a margin, clamped to the representable years."""
-    try:
-        lo -= timedelta(days=margin.days)
-    except OverflowError:
-        lo = date.min
-    try:
-        hi += timedelta(days=margin.days)
-    except OverflowError:
-        hi = date.max
+    if margin.days:
+        step = timedelta(days=margin.days)
+        lo = lo - step if lo - date.min >= step else date.min
+        hi = hi + step if date.max - hi >= step else date.max
     if margin.months:
         # Month margins apply to kinds whose bounds are whole months, so they stay whole.
         y, m = divmod(lo.year * 12 + lo.month - 1 - margin.months, 12)
@@ -589,6 +587,6 @@ def in_force_on(
     maybe_to = end.latest if end is not None else date.max
     if when.latest < maybe_from or when.earliest > maybe_to:
         return "no"
-    if surely_from <= when.earliest and when.latest <= surely_to:
+    if maybe_from <= when.earliest and when.latest <= surely_to:
         return "yes"
     return "uncertain"

@@ -64,12 +64,13 @@ class IntegrityChecker:
         self.problems.append(self.doc.problem(where, message, key=key, suggestion=suggestion))
 
     def name_in(self, where: FieldPath, value: str, choices: Mapping[str, Any] | set[str],
-                what: str) -> bool:
+                what: str, *, key: bool = False) -> bool:
         if value in choices:
             return True
         known = sorted(choices)
         listing = f"; known: {', '.join(known)}" if len(known) <= 12 else ""
-        self.add(where, f"unknown {what} {value!r}{listing}", suggestion=suggest(value, known))
+        self.add(where, f"unknown {what} {value!r}{listing}", key=key,
+                 suggestion=suggest(value, known))
         return False
 
     def ref(self, where: FieldPath, value: str, ids: set[str], what: str) -> bool:
@@ -183,7 +184,7 @@ class IntegrityChecker:
             self.name_in((*at, "type"), ev.type, self.vocab.event_types, "event type")
             dates = []
             for j, claim in enumerate(ev.when):
-                d = self.date((*at, "when", j) if len(ev.when) > 1 else (*at, "when"),
+                d = self.date((*at, "when", j, "value") if len(ev.when) > 1 else (*at, "when"),
                               claim.value)
                 if d is not None and claim.rejected is None:
                     dates.append(d)
@@ -192,7 +193,7 @@ class IntegrityChecker:
                 self.dates[ev.id] = hull(dates)
             for role, people in ev.participants.items():
                 if self.name_in((*at, "participants", role), role, self.vocab.participant_roles,
-                                "participant role"):
+                                "participant role", key=True):
                     for j, person in enumerate(people):
                         self.ref((*at, "participants", role, j), person, self.actor_ids,
                                  "actor")
@@ -346,5 +347,7 @@ def _find_cycle(graph: nx.DiGraph) -> list[str]:
         edges = list(nx.find_cycle(graph))
     except nx.NetworkXNoCycle:
         return []
-    return [u for u, _v in edges]
+    loop = [u for u, _v in edges]
+    start = loop.index(min(loop))  # canonical: the same loop reads the same, whatever the order
+    return loop[start:] + loop[:start]
 

@@ -30,11 +30,21 @@ _REQUIRED = ["casebook", "case", "sources", "events"]
 
 def _validate(model: type[BaseModel], value: Any, doc: Document, at: FieldPath,
               problems: list[Problem]) -> Any:
+    """The item's model, or None; problems appended. An item whose only fault is unknown
+    keys is still returned without them, so its other mistakes are found too."""
     try:
         return model.model_validate(value)
     except ValidationError as err:
         problems.extend(pydantic_problems(doc, err, prefix=at, model=model))
-        return None
+        extra = [e["loc"] for e in err.errors() if e["type"] == "extra_forbidden"]
+        if not isinstance(value, dict) or len(extra) != err.error_count() \
+                or any(len(loc) != 1 for loc in extra):
+            return None
+        known = {k: v for k, v in value.items() if (k,) not in extra}
+        try:
+            return model.model_validate(known)
+        except ValidationError:
+            return None
 
 
 def _raw_ids(data: dict[str, Any]) -> dict[str, set[str]]:
