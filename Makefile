@@ -18,10 +18,10 @@ report: venv
 	@$(BIN)/casebook show $(CASE)
 
 test: venv-test
-	@$(BIN)/python tools/run_tests.py --jobs $(JOBS)
+	@$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lint: venv-test
-	@$(BIN)/ruff check lib tests bench tools
+	@$(BIN)/ruff check lib tests bench
 	@$(BIN)/mypy
 
 schema: venv
@@ -29,6 +29,7 @@ schema: venv
 
 bench: venv-test
 	@$(BIN)/python bench/load.py
+	@$(BIN)/python bench/dates.py
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

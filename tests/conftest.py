@@ -22,3 +22,12 @@ def write_case(tmp_path: Path):
         return path
 
     return write
+
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if __import__("os").environ.get("CI") else "dev")

@@ -10,6 +10,9 @@ import pickle
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from casebook.dates import (
     APPROXIMATE_MARGIN,
     UNCERTAIN_MARGIN,
@@ -24,8 +27,6 @@ from casebook.dates import (
     parse_edtf,
     possibly_before,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 D = date
 KINDS = {"day", "month", "season", "year", "decade", "span", "one-of"}
@@ -44,6 +45,8 @@ FORMS = [
     ("2019-03", D(2019, 3, 1), D(2019, 3, 31), "month", "March 2019"),
     ("2019-02", D(2019, 2, 1), D(2019, 2, 28), "month", "February 2019"),
     ("2020-02", D(2020, 2, 1), D(2020, 2, 29), "month", "February 2020"),
+    ("1900-02", D(1900, 2, 1), D(1900, 2, 28), "month", "February 1900"),
+    ("2000-02", D(2000, 2, 1), D(2000, 2, 29), "month", "February 2000"),
     ("2019", D(2019, 1, 1), D(2019, 12, 31), "year", "2019"),
     ("2019-07~", D(2019, 6, 1), D(2019, 8, 31), "month", "about July 2019"),
     ("2019?", D(2018, 1, 1), D(2020, 12, 31), "year", "possibly 2019"),
@@ -204,6 +207,7 @@ REJECTED = [
     ("2019-00", 5, ["month 00 does not exist"]),
     ("2019-25", 5, ["season 25 is not supported", "21-24"]),
     ("2019-02-30", 8, ["day 30 does not exist in February 2019", "expected 01-28"]),
+    ("1900-02-29", 8, ["day 29 does not exist in February 1900", "expected 01-28"]),
     ("2019-04-31", 8, ["day 31 does not exist in April 2019", "expected 01-30"]),
     ("2019-7", 5, ["month needs two digits", "write 2019-07"]),
     ("2019-07-1", 8, ["day needs two digits", "write 2019-07-01"]),

@@ -587,6 +587,6 @@ def in_force_on(
     maybe_to = end.latest if end is not None else date.max
     if when.latest < maybe_from or when.earliest > maybe_to:
         return "no"
-    if maybe_from <= when.earliest and when.latest <= surely_to:
+    if surely_from <= when.earliest and when.latest <= surely_to:
         return "yes"
     return "uncertain"

@@ -18,8 +18,8 @@ where the right name is guessable. Checks, in order:
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -312,17 +312,17 @@ class IntegrityChecker:
             return
         producers: dict[str, list[Event]] = {}
         for ev in event_list:
-            for item in ev.produces:
-                producers.setdefault(item, []).append(ev)
+            for made in ev.produces:
+                producers.setdefault(made, []).append(ev)
         by_id = {ev.id: ev for ev in event_list}
         for i, ev in events.items():
             if ev.id not in self.dates:
                 continue
-            for j, item in enumerate(ev.uses):
-                made_by = [p for p in producers.get(item, []) if p.id in self.dates]
+            for j, used in enumerate(ev.uses):
+                made_by = [p for p in producers.get(used, []) if p.id in self.dates]
                 if made_by and all(self._after(p.id, ev.id) for p in made_by):
                     names = ", ".join(p.id for p in made_by)
-                    self.add(("events", i, "uses", j), f"uses {item!r}, which only exists after "
+                    self.add(("events", i, "uses", j), f"uses {used!r}, which only exists after "
                              f"{names}, which came definitely later than {ev.id!r}")
             for j, prior in enumerate(ev.follows):
                 if prior in by_id and prior in self.dates and self._after(prior, ev.id):

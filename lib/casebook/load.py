@@ -8,13 +8,14 @@ reported together in one :class:`~casebook.errors.CasefileError`; nothing else e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .case import Case
-from .casefile import FORMAT_VERSION, SECTIONS, CaseInfo, Casefile
+from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo
 from .errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
@@ -94,7 +95,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
                 problems.append(doc.problem((section,), f"{section!r} must be a mapping of "
                                             "id: entry"))
                 continue
-            entries = value.items()
+            entries: Iterable[tuple[Any, Any]] = value.items()
         else:
             if not isinstance(value, list):
                 problems.append(doc.problem((section,), f"{section!r} must be a list "

@@ -103,7 +103,7 @@ def pydantic_problems(doc: Document, err: ValidationError, *, prefix: FieldPath 
     seen: set[tuple[FieldPath, str]] = set()
     problems: list[Problem] = []
     union_paths: dict[FieldPath, list[dict[str, Any]]] = {}
-    for e in err.errors(include_url=False):
+    for e in [dict[str, Any](x) for x in err.errors(include_url=False)]:
         loc = (*prefix, *_clean_loc(e["loc"]))
         union_paths.setdefault(loc, []).append(e)
     for loc, errors in union_paths.items():

@@ -100,8 +100,9 @@ class Vocabulary(_Strict):
 def _check_references(vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], str]]:
     """Names a fact's ``on`` refers to must exist in the vocabulary itself."""
     bad: list[tuple[tuple[str | int, ...], str]] = []
-    known = {"events": vocab.event_types, "evidence": vocab.evidence_kinds,
-             "actors": vocab.actor_kinds}
+    known: dict[str, set[str]] = {"events": set(vocab.event_types),
+                                  "evidence": set(vocab.evidence_kinds),
+                                  "actors": set(vocab.actor_kinds)}
     for name, fact in vocab.facts.items():
         if fact.type == "enum" and not fact.values:
             bad.append((("facts", name, "values"), "an enum fact needs a list of values"))

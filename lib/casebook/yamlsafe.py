@@ -91,6 +91,15 @@ def _pos(event: Any) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
+def _check_tag(event: Any) -> str | None:
+    """Refuse every tag but the core schema's: no objects, no custom types."""
+    tag: str | None = event.tag
+    if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
+        raise _Fail(*_pos(event), f"tag '{_tag_text(tag)}' is not allowed: case and protocol "
+                    "files hold plain data only; remove the tag")
+    return tag
+
+
 _NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
          "FALSE": False}
@@ -101,10 +110,7 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 def _scalar(event: Any) -> Any:
     """Resolve a scalar by the YAML 1.2 core schema: ``yes``/``no``/``on`` stay text, dates and
     ``1:30`` stay as written; only an explicit core tag may change the type."""
-    tag = event.tag
-    if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
-        raise _Fail(*_pos(event), f"tag '{_tag_text(tag)}' is not allowed: case and protocol "
-                    "files hold plain data only; remove the tag")
+    tag = _check_tag(event)
     value: str = event.value
     if tag == _CORE + "str" or (tag is None and not event.implicit[0]):
         return value
@@ -116,8 +122,6 @@ def _scalar(event: Any) -> Any:
         return int(value)
     if _FLOAT.match(value) and tag in (None, _CORE + "float"):
         return float(value)
-    if value == "<<" and tag is None:
-        raise _Fail(*_pos(event), "merge keys (<<) are not supported: write the keys out")
     if tag is not None and tag != _CORE + "str":
         raise _Fail(*_pos(event), f"{value!r} is not a valid {_tag_text(tag)}")
     return value
@@ -193,10 +197,7 @@ def _build(text: str, doc: Document) -> None:
             attach(value, _pos(event), child_path())
             continue
         if kind in ("SequenceStartEvent", "MappingStartEvent"):
-            tag = event.tag
-            if tag is not None and tag not in _ALLOWED_TAGS and tag != "!":
-                raise _Fail(*_pos(event), f"tag '{_tag_text(tag)}' is not allowed: case and protocol "
-                            "files hold plain data only; remove the tag")
+            _check_tag(event)
             nodes += 1
             if len(stack) >= MAX_DEPTH:
                 raise _Fail(*_pos(event), f"nested more than {MAX_DEPTH} levels deep")
@@ -219,6 +220,8 @@ def _build(text: str, doc: Document) -> None:
                 raise _Fail(*_pos(event), f"more than {MAX_NODES:,} values in one file")
             awaiting_key = bool(stack) and isinstance(stack[-1].container, dict) \
                 and stack[-1].key is None
+            if awaiting_key and event.value == "<<" and event.implicit[0]:
+                raise _Fail(*_pos(event), "merge keys (<<) are not supported: write the keys out")
             value = event.value if awaiting_key else _scalar(event)
             attach(value, _pos(event), child_path())
             if event.anchor:

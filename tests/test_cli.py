@@ -1,0 +1,73 @@
+"""The command line: exit codes, located messages, and never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casebook.cli import main
+from tests.conftest import FIXTURES, ROOT
+
+MINIMAL = FIXTURES / "cases" / "minimal--clean.yaml"
+INVALID = FIXTURES / "invalid"
+
+
+def test_validate_clean_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(MINIMAL)]) == 0
+    assert capsys.readouterr().out.strip().endswith("minimal--clean.yaml: ok")
+
+
+def test_validate_reports_all_problems_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(INVALID / "unknown-keys--error.yaml"), str(MINIMAL)]) == 1
+    out = capsys.readouterr()
+    lines = [line for line in out.out.splitlines() if "unknown-keys--error.yaml:" in line]
+    assert len(lines) == 7
+    assert any(":15:1: evnts: unknown section 'evnts'" in line and "did you mean `events`?"
+               in line for line in lines)
+    assert "2 files checked, 1 with problems" in out.err
+
+
+def test_validate_a_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--quiet", str(FIXTURES / "cases")]) == 0
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "no/such/file.yaml"]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+
+
+def test_show_prints_chronology_in_time_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(MINIMAL)]) == 0
+    out = capsys.readouterr().out
+    order = [out.index(name) for name in ("October 2018", "March 2019", "July 2019",
+                                          "9 January 2020")]
+    assert order == sorted(order)
+    assert "DISPUTED: fillers" in out
+    assert "harms downstream of FR: arrest" in out
+    assert all(len(line) <= 100 for line in out.splitlines())
+
+
+def test_show_on_invalid_file_exits_2_with_located_problems(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(INVALID / "bad-dates--error.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "bad-dates--error.yaml:9:11: events[0].when:" in err
+
+
+@pytest.mark.parametrize("content", [b"\x00\xff\xfe garbage", b"a: [\n", b"- 1\n- 2\n",
+                                     b"casebook: !!python/object:os.system x\n"])
+def test_no_traceback_for_hostile_input(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    for command in ("validate", "show"):
+        proc = subprocess.run([sys.executable, "-m", "casebook.cli", command, str(path)],
+                              capture_output=True, text=True, cwd=ROOT, check=False)
+        assert proc.returncode in (1, 2)
+        assert "Traceback" not in proc.stderr + proc.stdout
+        assert "bad.yaml" in proc.stderr + proc.stdout
