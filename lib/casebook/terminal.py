@@ -35,7 +35,7 @@ def _clip(text: str, width: int) -> str:
 def render_show(case: Case, graph: nx.DiGraph, width: int = 100) -> str:
     """The chronology table, then the graph summary, fitted to ``width`` columns."""
     lines = [case.title, f"{case.file.case.jurisdiction} · {case.display_path}", ""]
-    date_w, id_w, src_w = 30, 24, 4
+    date_w, id_w, src_w = 32, 22, 4
     rest = max(width - date_w - id_w - src_w - 6, 20)
     head = f"{'when (as recorded)':<{date_w}} {'event':<{id_w}} {'src':>{src_w}}  what · who"
     lines += [head, "-" * min(width, len(head) + rest - 10)]
@@ -62,5 +62,7 @@ def render_show(case: Case, graph: nx.DiGraph, width: int = 100) -> str:
         f"{', '.join(s['harms_downstream_of_fr']) or 'none'}",
         f"sources: {len(case.sources)}; actors: {len(case.actors)}",
     ]
-    return "\n".join(_clip(line, width) if not line.startswith(" ") else line
-                     for line in lines)
+    out: list[str] = []
+    for line in lines:
+        out.extend(textwrap.wrap(line, width, subsequent_indent="  ") or [""])
+    return "\n".join(out)
