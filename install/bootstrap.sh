@@ -27,4 +27,5 @@ echo "casebook: installing $spec into $venv" >&2
 VIRTUAL_ENV="$venv" "$venv/bin/uv" pip install --quiet --python "$venv/bin/python" \
   --override install/overrides.txt -e "$spec"
 # A stamp for this extra; the base install is implied by any extra.
-{ echo "$want"; [ -n "$extra" ] && echo "${want%-*}-base"; } >> "$stamp"
+echo "$want" >> "$stamp"
+if [ -n "$extra" ]; then echo "${want%-*}-base" >> "$stamp"; fi
