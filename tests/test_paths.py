@@ -23,8 +23,9 @@ def test_environment_variable_overrides_the_root(monkeypatch: pytest.MonkeyPatch
     assert paths.protocols_dir() == tmp_path.resolve() / "data" / "protocols"
 
 
-def test_relative_paths_work_from_the_notebooks_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT / "notebooks")
+def test_relative_paths_work_from_a_subfolder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As from JupyterLab, whose kernel starts in notebooks/."""
+    monkeypatch.chdir(ROOT / "docs")
     resolved = paths.resolve("tests/fixtures/cases/minimal--clean.yaml")
     assert resolved == ROOT / "tests" / "fixtures" / "cases" / "minimal--clean.yaml"
 
