@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,31 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 WILLIAMS = ROOT / "casefile" / "williams-shinola.yaml"
+
+
+_EXPECT = re.compile(r"^# expect: (\d+):(\d+) (\S*): (.*?)(?: \| did you mean `(.+)`)?$")
+
+
+def assert_expected_problems(path: Path, problems: list) -> None:
+    """A fixture's `# expect: LINE:COL FIELD: MESSAGE | did you mean `X`` lines must match the
+    reported problems exactly: line, column, field, part of the message, the suggestion, and
+    nothing more."""
+    expected = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _EXPECT.match(line)
+        if m:
+            expected.append((int(m[1]), int(m[2]), m[3], m[4], m[5]))
+    assert expected, f"{path.name} has no '# expect:' lines"
+
+    def matches(p, line: int, col: int, field: str, text: str, hint: str | None) -> bool:
+        return (p.line, p.column, p.field) == (line, col, field) and text in p.message and (
+            hint is None or p.suggestion == hint)
+
+    for exp in expected:
+        assert any(matches(p, *exp) for p in problems), (
+            f"expected {exp} among:\n" + "\n".join(map(str, problems)))
+    assert len(problems) == len(expected), "unexpected extra problems:\n" + "\n".join(
+        str(p) for p in problems if not any(matches(p, *e) for e in expected))
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """Every error class of the loader, from fixtures that carry their own expectations.
 
-Each file in tests/fixtures/invalid/ is named `<what>--error.yaml` and lists, in
-`# expect: LINE:COL FIELD: MESSAGE | did you mean `X`` comments, exactly the problems the
-loader must report: the line, column, field path, a part of the message and the suggestion.
+Each file in tests/fixtures/invalid/ is named `<what>--error.yaml` and lists, in `# expect:`
+comments, exactly the problems the loader must report (see `assert_expected_problems`).
 """
 
 from __future__ import annotations
@@ -13,39 +12,16 @@ from pathlib import Path
 import pytest
 
 from casebook import CasefileError, load_case
-from casebook.errors import Problem
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, assert_expected_problems
 
 INVALID = sorted((FIXTURES / "invalid").glob("*--error.yaml"))
-_EXPECT = re.compile(r"^# expect: (\d+):(\d+) (\S*): (.*?)(?: \| did you mean `(.+)`)?$")
-
-
-def _expectations(path: Path) -> list[tuple[int, int, str, str, str | None]]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = _EXPECT.match(line)
-        if m:
-            out.append((int(m[1]), int(m[2]), m[3], m[4], m[5]))
-    return out
-
-
-def _matches(p: Problem, line: int, col: int, field: str, text: str, hint: str | None) -> bool:
-    return (p.line, p.column, p.field) == (line, col, field) and text in p.message and (
-        hint is None or p.suggestion == hint)
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_fixture_reports_exactly_its_expected_problems(path: Path) -> None:
-    expected = _expectations(path)
-    assert expected, f"{path.name} has no '# expect:' lines"
     with pytest.raises(CasefileError) as info:
         load_case(path)
-    problems = info.value.problems
-    for exp in expected:
-        assert any(_matches(p, *exp) for p in problems), (
-            f"expected {exp} among:\n" + "\n".join(map(str, problems)))
-    assert len(problems) == len(expected), "unexpected extra problems:\n" + "\n".join(
-        str(p) for p in problems if not any(_matches(p, *e) for e in expected))
+    assert_expected_problems(path, info.value.problems)
 
 
 def test_every_problem_names_the_file_as_given(tmp_path: Path) -> None:

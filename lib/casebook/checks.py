@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .case import ActorView, Case
 from .casefile import UNKNOWN, Claim, Event
+from .errors import suggest
 from .vocabulary import Vocabulary
 
 __all__ = ["CHECKS", "Check", "CheckContext", "Outcome", "Status"]
@@ -167,7 +168,9 @@ def combine(outcomes: Sequence[Outcome], empty: Outcome) -> Outcome:
 def _fact_lint(fact: str, values: Sequence[Any], vocab: Vocabulary
                ) -> list[tuple[tuple[str | int, ...], str]]:
     if fact not in vocab.facts:
-        return [(("fact",), f"unknown fact {fact!r}")]
+        near = suggest(fact, vocab.facts)
+        return [(("fact",), f"unknown fact {fact!r}"
+                 + (f" (did you mean `{near}`?)" if near else ""))]
     allowed = vocab.facts[fact].values
     return [(("expected", i), f"{v!r} is not a value of {fact!r}")
             for i, v in enumerate(values) if allowed and v not in allowed]

@@ -70,6 +70,29 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .checkreport import render_check
+    from .findings import evaluate
+    from .load import load_case
+    from .protocols import load_protocols
+
+    case = load_case(args.path)
+    protocols = load_protocols(ids=args.protocol) if args.protocol else load_protocols()
+    findings = evaluate(case, protocols, lens=args.lens, as_of=args.as_of)
+    sys.stdout.write(render_check(case, findings, protocols, args.format, width=args.width))
+    return EXIT_FOUND if bool(findings["violation"].any()) else EXIT_OK
+
+
+def _as_of(text: str) -> str:
+    from .dates import DateSyntaxError, parse_edtf
+
+    try:
+        parse_edtf(text)
+    except DateSyntaxError as err:
+        raise argparse.ArgumentTypeError(err.message) from None
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -93,6 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="a case file")
     p.add_argument("--width", type=int, default=100, help="terminal width (default 100)")
     p.set_defaults(run=_cmd_show)
+
+    p = sub.add_parser("check", help="check a case against protocols; exit 1 on violations",
+                       description="Evaluate a case against the protocols under a lens. "
+                                   "Exit 0: no violations; 1: violations; 2: invalid input. "
+                                   "Unknowns never change the exit code.")
+    p.add_argument("path", metavar="CASE", help="a case file")
+    p.add_argument("--protocol", action="append", metavar="ID",
+                   help="a protocol id (repeatable; default: all)")
+    p.add_argument("--lens", choices=["then", "now", "best"], default="then",
+                   help="then: in force and binding at the time; now: on --as-of; "
+                        "best: every standard as a benchmark (default: then)")
+    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+                   help="the date for the `now` lens (EDTF day; default: today)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--width", type=int, default=100, help="table width (default 100)")
+    p.set_defaults(run=_cmd_check)
     return parser
 
 

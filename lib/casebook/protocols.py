@@ -131,110 +131,160 @@ class Protocol(_Strict):
         return check, check.params.model_validate(params or {})
 
 
-def _lint(doc: Document, proto: Protocol, vocab: Vocabulary, registry: Registry
-          ) -> list[Problem]:
-    """Meaning-level checks of one protocol: names, dates, checks, citations."""
+def _lint_meta(doc: Document, data: dict[str, Any], registry: Registry) -> list[Problem]:
+    """Meaning-level checks of a protocol's metadata (read from the raw data, so they run even
+    when another field has the wrong shape): id, dates, agencies, source URLs."""
     out: list[Problem] = []
-
-    def add(where: FieldPath, message: str, suggestion: str | None = None, *,
-            key: bool = False) -> None:
-        out.append(doc.problem(where, message, suggestion=suggestion, key=key))
-
     expected_id = Path(doc.path).stem
-    if proto.id != expected_id:
-        add(("id",), f"protocol id {proto.id!r} must match the file name {expected_id!r}")
-    for field, value in (("adopted", proto.adopted), ("in_force.from", proto.in_force.start),
-                         ("in_force.until", proto.in_force.until)):
-        if value is not None:
+    if isinstance(data.get("id"), str) and data["id"] != expected_id:
+        out.append(doc.problem(("id",), f"protocol id {data['id']!r} must match the file name "
+                               f"{expected_id!r}"))
+    in_force = data.get("in_force") if isinstance(data.get("in_force"), dict) else {}
+    for where, value in ((("adopted",), data.get("adopted")),
+                         (("in_force", "from"), in_force.get("from")),
+                         (("in_force", "until"), in_force.get("until"))):
+        if isinstance(value, str | int) and not isinstance(value, bool):
             try:
                 parse_edtf(value)
             except DateSyntaxError as err:
-                add(tuple(field.split(".")), err.message)
-    for i, agency in enumerate(proto.binds.agencies):
-        if agency not in registry.actors:
-            add(("binds", "agencies", i), f"unknown registry actor {agency!r}",
-                suggest(agency, registry.actors))
-    for i, src in enumerate(proto.sources):
-        if not _URL.match(src.url):
-            add(("sources", i, "url"), f"{src.url!r} is not an http(s) address")
-    for i, rule in enumerate(proto.rules):
-        at: FieldPath = ("rules", i)
-        if not RULE_ID.match(rule.id):
-            add((*at, "id"), f"rule id {rule.id!r} must look like PREFIX-NUMBER (e.g. MSP-1)")
-        if not _URL.match(rule.citation.url):
-            add((*at, "citation", "url"), f"{rule.citation.url!r} is not an http(s) address")
-        if not rule.applies_to:
-            add((*at, "applies_to"), "a rule must apply to at least one event type")
-        for j, etype in enumerate(rule.applies_to):
-            if etype not in vocab.event_types:
-                add((*at, "applies_to", j), f"unknown event type {etype!r}",
-                    suggest(etype, vocab.event_types))
-        if len(rule.check) != 1:
-            add((*at, "check"), "a rule names exactly one check, e.g. {fact_is: {...}}")
-            continue
-        ((name, params),) = rule.check.items()
-        if name not in CHECKS:
-            add((*at, "check", name), f"unknown check {name!r}; known: {', '.join(sorted(CHECKS))}",
-                suggest(name, CHECKS), key=True)
-            continue
-        check = CHECKS[name]
-        try:
-            parsed = check.params.model_validate(params or {})
-        except ValidationError as err:
-            out.extend(pydantic_problems(doc, err, prefix=(*at, "check", name),
-                                         model=check.params))
-            continue
-        for where, message in check.lint(parsed, vocab):
-            add((*at, "check", name, *where), message)
-    for i, item in enumerate(proto.not_checkable):
-        if not RULE_ID.match(item.id):
-            add(("not_checkable", i, "id"), f"rule id {item.id!r} must look like PREFIX-NUMBER")
+                out.append(doc.problem(where, err.message))
+    binds = data.get("binds") if isinstance(data.get("binds"), dict) else {}
+    agencies = binds.get("agencies") if isinstance(binds.get("agencies"), list) else []
+    for i, agency in enumerate(agencies):
+        if isinstance(agency, str) and agency not in registry.actors:
+            out.append(doc.problem(("binds", "agencies", i), f"unknown registry actor "
+                                   f"{agency!r}", suggestion=suggest(agency, registry.actors)))
+    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    for i, src in enumerate(sources):
+        url = src.get("url") if isinstance(src, dict) else None
+        if isinstance(url, str) and not _URL.match(url):
+            out.append(doc.problem(("sources", i, "url"), f"{url!r} is not an http(s) address"))
     return out
+
+
+def _lint_rule(doc: Document, at: FieldPath, rule: dict[str, Any], vocab: Vocabulary
+               ) -> list[Problem]:
+    """A rule's id, citation, event types, and its check's name and parameters (raw data)."""
+    out: list[Problem] = []
+    rid = rule.get("id")
+    if isinstance(rid, str) and not RULE_ID.match(rid):
+        out.append(doc.problem((*at, "id"), f"rule id {rid!r} must look like "
+                               "PREFIX-NUMBER (e.g. MSP-1)"))
+    citation = rule.get("citation") if isinstance(rule.get("citation"), dict) else {}
+    url = citation.get("url")
+    if isinstance(url, str) and not _URL.match(url):
+        out.append(doc.problem((*at, "citation", "url"), f"{url!r} is not an http(s) address"))
+    applies = rule.get("applies_to")
+    if isinstance(applies, list):
+        if not applies:
+            out.append(doc.problem((*at, "applies_to"), "a rule must apply to at least one "
+                                   "event type"))
+        for j, etype in enumerate(applies):
+            if isinstance(etype, str) and etype not in vocab.event_types:
+                out.append(doc.problem((*at, "applies_to", j), f"unknown event type {etype!r}",
+                                       suggestion=suggest(etype, vocab.event_types)))
+    check_spec = rule.get("check")
+    if not isinstance(check_spec, dict):
+        return out
+    if len(check_spec) != 1:
+        out.append(doc.problem((*at, "check"), "a rule names exactly one check, e.g. "
+                               "{fact_is: {...}}"))
+        return out
+    ((name, params),) = check_spec.items()
+    if name not in CHECKS:
+        out.append(doc.problem((*at, "check", name), f"unknown check {name!r}; known: "
+                               f"{', '.join(sorted(CHECKS))}", key=True,
+                               suggestion=suggest(name, CHECKS)))
+        return out
+    check = CHECKS[name]
+    try:
+        parsed = check.params.model_validate(params or {})
+    except ValidationError as err:
+        return out + pydantic_problems(doc, err, prefix=(*at, "check", name),
+                                       model=check.params)
+    for where, message in check.lint(parsed, vocab):
+        out.append(doc.problem((*at, "check", name, *where), message))
+    return out
+
+
+def _parse(path: str | Path, vocab: Vocabulary, registry: Registry
+           ) -> tuple[Document, Protocol | None, list[Problem]]:
+    """Parse and lint one file item by item, so that every problem is found at once."""
+    doc = read_yaml(path, ProtocolError)
+    data = doc.data
+    if not isinstance(data, dict):
+        return doc, None, [doc.problem((), "a protocol file is a mapping (protocol: 1, id, "
+                                       "title, …, rules)")]
+    problems: list[Problem] = []
+    items: dict[str, list[Any]] = {}
+    seen: dict[str, int] = {}
+    for section, model in (("rules", Rule), ("not_checkable", NotCheckable)):
+        raw = data.get(section) or []
+        items[section] = []
+        if not isinstance(raw, list):
+            problems.append(doc.problem((section,), f"{section!r} must be a list"))
+            continue
+        for i, entry in enumerate(raw):
+            rid = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(rid, str):
+                if rid in seen:
+                    problems.append(doc.problem((section, i, "id"), f"duplicate rule id "
+                                                f"{rid!r} (first on line {seen[rid]})"))
+                else:
+                    seen[rid] = doc.locate((section, i, "id"))[0]
+            if section == "rules" and isinstance(entry, dict):
+                problems.extend(_lint_rule(doc, (section, i), entry, vocab))
+            try:
+                items[section].append(model.model_validate(entry))
+            except ValidationError as err:
+                problems.extend(pydantic_problems(doc, err, prefix=(section, i), model=model))
+    problems.extend(_lint_meta(doc, data, registry))
+    try:
+        proto = Protocol.model_validate({**data, "rules": [], "not_checkable": []})
+    except ValidationError as err:
+        problems.extend(pydantic_problems(doc, err, model=Protocol))
+        return doc, None, _dedupe(problems)
+    if problems:
+        return doc, None, _dedupe(problems)
+    return doc, proto.model_copy(update=items), []
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
 
 
 def load_protocol(path: str | Path, *, vocabulary: Vocabulary | None = None,
                   registry: Registry | None = None) -> Protocol:
     """Load one protocol file, or raise :class:`ProtocolError` listing every problem."""
-    doc = read_yaml(path, ProtocolError)
-    if not isinstance(doc.data, dict):
-        raise ProtocolError([doc.problem((), "a protocol file is a mapping (protocol: 1, id, "
-                                         "title, …, rules)")])
-    try:
-        proto = Protocol.model_validate(doc.data)
-    except ValidationError as err:
-        raise ProtocolError(pydantic_problems(doc, err, model=Protocol)) from None
-    problems = _lint(doc, proto, vocabulary or load_vocabulary(), registry or load_registry())
-    if problems:
+    _doc, proto, problems = _parse(path, vocabulary or load_vocabulary(),
+                                   registry or load_registry())
+    if problems or proto is None:
         raise ProtocolError(problems)
     return proto
 
 
-def _unique_rule_ids(protocols: Iterable[tuple[Path, Protocol]]) -> list[Problem]:
-    seen: dict[str, str] = {}
-    problems: list[Problem] = []
-    for path, proto in protocols:
-        ids = [r.id for r in proto.rules] + [n.id for n in proto.not_checkable]
-        for rid in ids:
-            if rid in seen:
-                problems.append(Problem(str(path), 0, 0, "rules",
-                                        f"rule id {rid!r} is already defined in {seen[rid]}"))
-            seen[rid] = str(path)
-    return problems
-
-
 @lru_cache(maxsize=4)
 def _load_dir(folder: Path, _stamp: tuple[tuple[str, float], ...]) -> tuple[Protocol, ...]:
+    vocab, registry = load_vocabulary(), load_registry()
     problems: list[Problem] = []
-    loaded: list[tuple[Path, Protocol]] = []
+    loaded: list[Protocol] = []
+    first: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        try:
-            loaded.append((path, load_protocol(path)))
-        except ProtocolError as err:
-            problems.extend(err.problems)
-    problems.extend(_unique_rule_ids(loaded))
+        doc, proto, found = _parse(path, vocab, registry)
+        problems.extend(found)
+        if proto is None:
+            continue
+        loaded.append(proto)
+        for section in ("rules", "not_checkable"):
+            for i, item in enumerate(getattr(proto, section)):
+                if item.id in first:
+                    problems.append(doc.problem((section, i, "id"), f"rule id {item.id!r} is "
+                                                f"already defined in {first[item.id]}"))
+                else:
+                    first[item.id] = doc.path
     if problems:
         raise ProtocolError(problems)
-    return tuple(p for _path, p in loaded)
+    return tuple(loaded)
 
 
 def load_protocols(folder: str | Path | None = None, ids: Iterable[str] | None = None

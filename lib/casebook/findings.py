@@ -1,0 +1,206 @@
+"""``evaluate``: a case against protocols, under a lens — one finding per (rule, event).
+
+The record decides the **status** (pass / fail / unknown / not_applicable), the same under
+every lens. The lens decides whether a finding **counts**:
+
+- ``then`` — the standard was in force on the event's date and bound the acting agency;
+- ``now`` — it is in force on ``as_of`` (default: today) and would bind that agency;
+- ``best`` — every standard as a benchmark, whoever it binds.
+
+``in_force`` and ``binds`` are yes / no / uncertain, from date bounds and the registry, never
+guessed. A **violation** is a ``fail`` that counts. The result is a tidy pandas DataFrame with
+the columns in :data:`COLUMNS`; the JSON output of ``casebook check`` uses the same names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import pandas as pd
+
+from .case import Case
+from .casefile import Event
+from .checks import CheckContext, Outcome
+from .dates import Edtf, parse_edtf
+from .graph import build_graph, fr_derived
+from .protocols import Protocol, Rule, load_protocols
+
+__all__ = ["ACTING_ROLES", "COLUMNS", "DISCLAIMER", "LENSES", "acting_agencies", "evaluate"]
+
+LENSES = ("then", "now", "best")
+Lens = Literal["then", "now", "best"]
+Tri = Literal["yes", "no", "uncertain"]
+DISCLAIMER = ("A protocol failure is not by itself a finding that anything was unlawful: it "
+              "compares the record with a written standard, on the accounts shown.")
+ACTING_ROLES = ("by", "requested_by", "run_by", "prepared_by", "administered_by",
+                "approved_by", "signed_by", "reviewed_by")
+PARTISAN = {"plaintiff", "police", "prosecutor", "vendor", "defense"}
+
+COLUMNS = [
+    "case", "protocol", "protocol_short", "rule", "rule_title", "event", "event_type",
+    "event_date", "event_earliest", "status", "basis", "in_force", "binds", "authority",
+    "counts", "violation", "lens", "as_of", "rule_confidence", "severity", "explanation",
+    "decided_by", "citation", "citation_url", "sources", "discovery_record",
+    "discovery_held_by",
+]
+
+
+@dataclass(frozen=True)
+class _Window:
+    earliest: date
+    latest: date
+
+
+def _in_force(proto: Protocol, when: _Window) -> Tri:
+    """In force on every possible day of ``when`` (yes), none (no), or some (uncertain)."""
+    start, until = proto.start, proto.until
+    # earliest day it may have started / latest day it surely had; same for the end
+    surely_from = start.latest if start else date.min
+    maybe_from = start.earliest if start else date.min
+    surely_until = until.earliest if until else date.max
+    maybe_until = until.latest if until else date.max
+    if surely_from <= when.earliest and when.latest <= surely_until:
+        return "yes"
+    if when.latest < maybe_from or when.earliest > maybe_until:
+        return "no"
+    return "uncertain"
+
+
+def acting_agencies(case: Case, event: Event) -> set[str]:
+    """Registry ids of the agencies acting in an event, through people's affiliations."""
+    out: set[str] = set()
+    for actor in case.participants(event, *ACTING_ROLES):
+        seen: set[str] = set()
+        cur = actor.actor
+        aid = actor.id
+        while aid not in seen:
+            seen.add(aid)
+            if cur.ref:
+                ref: str | None = cur.ref
+                while ref and ref not in out:
+                    out.add(ref)
+                    ref = case.registry.actors[ref].affiliation
+                break
+            if not cur.affiliation:
+                break
+            aid = cur.affiliation
+            cur = case.actors[aid].actor
+    return out
+
+
+def _binds(case: Case, proto: Protocol, agencies: set[str]) -> Tri:
+    b = proto.binds
+    if case.file.case.state and case.file.case.state in b.states:
+        return "yes"
+    if agencies & set(b.agencies):
+        return "yes"
+    if b.federal and any(case.registry.actors[a].kind == "agency"
+                         and (case.registry.actors[a].jurisdiction or "") == "United States"
+                         for a in agencies):
+        return "yes"
+    if not agencies and (b.agencies or b.states or b.federal):
+        return "uncertain"
+    return "no"
+
+
+def _basis(outcome: Outcome) -> str:
+    if outcome.status not in ("pass", "fail"):
+        return ""
+    if outcome.disputed:
+        return "disputed"
+    partisan = outcome.accounts & PARTISAN
+    others = outcome.accounts - PARTISAN
+    if len(partisan) == 1 and not others:
+        return f"{next(iter(partisan))}'s account"
+    return "undisputed"
+
+
+def _holder_name(case: Case, held_by: str) -> str:
+    entry = case.registry.actors.get(held_by)
+    return entry.name if entry else held_by
+
+
+def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome, lens: Lens,
+         as_of: Edtf, agencies: set[str]) -> dict[str, Any]:
+    lo, hi = case.bounds(event)
+    at_event = _in_force(proto, _Window(lo, hi))
+    in_force = _in_force(proto, _Window(as_of.earliest, as_of.latest)) if lens == "now" \
+        else at_event
+    binds = _binds(case, proto, agencies)
+    counts = lens == "best" or (in_force == "yes" and binds == "yes")
+    unknown = outcome.status == "unknown"
+    dates = list(dict.fromkeys(d.human() for d in case.dates(event)))
+    return {
+        "case": case.id,
+        "protocol": proto.id,
+        "protocol_short": proto.short,
+        "rule": rule.id,
+        "rule_title": rule.title,
+        "event": event.id,
+        "event_type": event.type,
+        "event_date": " | ".join(dates),
+        "event_earliest": lo,
+        "status": outcome.status,
+        "basis": _basis(outcome),
+        "in_force": in_force,
+        "binds": binds,
+        "authority": proto.authority,
+        "counts": counts,
+        "violation": outcome.status == "fail" and counts,
+        "lens": lens,
+        "as_of": as_of.earliest.isoformat() if lens == "now" else "",
+        "rule_confidence": rule.confidence,
+        "severity": rule.severity,
+        "explanation": outcome.explanation,
+        "decided_by": "; ".join(" → ".join(chain) for chain in outcome.decided_by),
+        "citation": rule.citation.text,
+        "citation_url": rule.citation.url,
+        "sources": "; ".join(sorted(outcome.sources)),
+        "discovery_record": (outcome.ask or rule.decides_unknown.record) if unknown else "",
+        "discovery_held_by": _holder_name(case, rule.decides_unknown.held_by) if unknown
+        else "",
+    }
+
+
+def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = None,
+             lens: Lens = "then", as_of: str | date | None = None) -> pd.DataFrame:
+    """Every (rule, matching event) finding of ``case`` under ``lens``, as a DataFrame."""
+    if lens not in LENSES:
+        raise ValueError(f"lens must be one of {', '.join(LENSES)}, not {lens!r}")
+    protos = _protocols(protocols)
+    when = parse_edtf((as_of or date.today()).isoformat() if isinstance(as_of, date | None)
+                      else as_of)
+    graph = build_graph(case)
+    ctx = CheckContext(case, graph, fr_derived(graph))
+    by_type: dict[str, list[Event]] = {}
+    for ev in case.events:
+        if not ev.context:
+            by_type.setdefault(ev.type, []).append(ev)
+    agencies = {ev.id: acting_agencies(case, ev) for ev in case.events}
+    rows = []
+    for proto in protos:
+        for rule in proto.rules:
+            check, params = proto.check_of(rule)
+            for etype in rule.applies_to:
+                for ev in by_type.get(etype, []):
+                    outcome = check.run(ctx, ev, params)
+                    rows.append(_row(case, proto, rule, ev, outcome, lens, when,
+                                     agencies[ev.id]))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    if not frame.empty:
+        frame = frame.sort_values(["event_earliest", "event", "protocol", "rule"],
+                                  kind="stable").reset_index(drop=True)
+    return frame
+
+
+def _protocols(protocols: Sequence[Protocol] | Iterable[str] | None) -> list[Protocol]:
+    if protocols is None:
+        return load_protocols()
+    items = list(protocols)
+    if all(isinstance(p, Protocol) for p in items):
+        return [p for p in items if isinstance(p, Protocol)]
+    ids = [str(p) for p in items]
+    return load_protocols() if ids in ([], ["all"]) else load_protocols(ids=ids)
