@@ -9,6 +9,7 @@ from casebook.graph import (
     downstream,
     event_projection,
     fr_derived,
+    fr_downstream,
     graph_summary,
     support_chain,
     time_order,
@@ -44,9 +45,40 @@ def test_support_chain_and_downstream() -> None:
     assert downstream(g, "cand") == {"lineup", "pick", "arrest"}
 
 
-def test_fr_derived_covers_everything_after_the_candidate() -> None:
+def test_fr_downstream_covers_everything_after_the_candidate() -> None:
     g = build_graph(load_case(MINIMAL))
-    assert fr_derived(g) == {"cand", "lineup", "pick", "arrest"}
+    assert fr_downstream(g) == {"cand", "lineup", "pick", "arrest"}
+
+
+def test_fr_derived_follows_provenance() -> None:
+    g = build_graph(load_case(MINIMAL))
+    # the pick declares no provenance: it inherits it from what the lineup used (the candidate)
+    assert fr_derived(g) == {"cand", "pick"}
+
+
+def test_declared_provenance_is_complete(write_case) -> None:
+    path = write_case("""\
+        casebook: 1
+        case: {id: t, title: T, jurisdiction: X, summary: S}
+        sources:
+          s: {title: T, publisher: P, kind: news-report, account: neutral, reliability: secondary}
+        actors:
+          acc: {kind: person, roles: [accused]}
+        evidence:
+          still: {kind: probe-image}
+          cand: {kind: fr-candidate, derived_from: [still], implicates: [acc]}
+          prints: {kind: physical-evidence}
+          match: {kind: physical-evidence, derived_from: [prints], implicates: [acc]}
+        events:
+          - {id: search, type: fr-search, when: 2019-03, summary: S., sources: [s],
+             uses: [still], produces: [cand]}
+          - {id: compare, type: investigative-step, when: 2019-04, summary: C., sources: [s],
+             uses: [prints, cand], produces: [match]}
+        """)
+    g = build_graph(load_case(path))
+    # the comparison was prompted by the lead, but the match derives from the prints alone
+    assert fr_derived(g) == {"cand"}
+    assert "match" in fr_downstream(g)
 
 
 def test_event_projection_and_time_order() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from casebook import build_graph, load_case
 from casebook.case import Case
-from casebook.graph import fr_derived
+from casebook.graph import fr_downstream
 from tests.conftest import ROOT, WILLIAMS
 
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -50,7 +50,7 @@ def test_the_path_from_store_video_to_arrest() -> None:
 
 def test_every_harm_rests_on_the_fr_output() -> None:
     g = build_graph(_case())
-    derived = fr_derived(g)
+    derived = fr_downstream(g)
     for harm in ("warrant-issued", "arrest", "detention", "interrogation"):
         assert harm in derived
 

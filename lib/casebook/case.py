@@ -179,7 +179,7 @@ class Case:
         wanted = roles or tuple(event.participants)
         return [self.actors[a] for r in wanted for a in event.participants.get(r, [])]
 
-    def accounts(self, source_ids: Iterable[str]) -> set[str]:
+    def accounts(self, source_ids: Iterable[str]) -> frozenset[str]:
         """Whose accounts a set of sources carries (mirrors count as their original)."""
         out: set[str] = set()
         for sid in source_ids:
@@ -187,12 +187,12 @@ class Case:
             while src.mirror_of:
                 src = self.sources[src.mirror_of]
             out.add(src.account)
-        return out
+        return frozenset(out)
 
-    def claim_accounts(self, claim: Claim, owner_sources: Iterable[str]) -> set[str]:
+    def claim_accounts(self, claim: Claim, owner_sources: Iterable[str]) -> frozenset[str]:
         """Whose account a claim is: its own ``account``, else its sources', else the owner's."""
         if claim.account:
-            return {claim.account}
+            return frozenset({claim.account})
         return self.accounts(claim.sources or owner_sources)
 
     def independent_sources(self, source_ids: Iterable[str]) -> int:

@@ -52,7 +52,7 @@ def _table(case: Case, findings: pd.DataFrame, protocols: list[Protocol], width:
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
     lines = [case.title, f"lens: {s['lens']}" + (f" (as of {s['as_of']})" if s["as_of"] else "")
              + f" · {len(protocols)} standards · {len(findings)} findings", ""]
-    lines += wrap.wrap(DISCLAIMER) + [""]
+    lines += [*wrap.wrap(DISCLAIMER), ""]
     c = s["counts"]
     lines.append(f"violations: {c['violations']} · fail: {c['fail']} · pass: {c['pass']} · "
                  f"unknown: {c['unknown']} · not applicable: {c['not_applicable']}")
@@ -61,8 +61,8 @@ def _table(case: Case, findings: pd.DataFrame, protocols: list[Protocol], width:
     shown = findings[findings["status"].isin(["fail", "unknown"])]
     shown = shown.sort_values(["violation", "status"], ascending=[False, True], kind="stable")
     for r in shown.itertuples():
-        mark = "VIOLATION" if r.violation else r.status
-        lines.append(f"{r.rule[:18]:<18} {r.event[:20]:<20} {mark[:8] if not r.violation else 'FAIL*':<8} "
+        mark = "FAIL*" if r.violation else str(r.status)
+        lines.append(f"{r.rule[:18]:<18} {r.event[:20]:<20} {mark:<8} "
                      f"{(r.basis or '—')[:22]:<22} {_tri(r.in_force):<7}{_tri(r.binds):<7}"
                      f"{'yes' if r.counts else 'no'}")
     lines += ["", "FAIL* = a violation: the record fails the rule and it counts under this lens."]

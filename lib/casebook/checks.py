@@ -409,23 +409,31 @@ def independent_evidence(ctx: CheckContext, event: Event, p: IndependentEvidence
 @register("not_solely_fr_output", _Params,
           describe=lambda p: "the step did not rest on face-recognition output alone")
 def not_solely_fr_output(ctx: CheckContext, event: Event, _p: _Params) -> Outcome:
-    outputs = _fr_outputs_upstream(ctx, event)
-    if not outputs:
+    """Passes when an account lists anything besides FR output items (a lineup pick counts);
+    fails only when every listed item is an FR output and an account says the list is
+    complete; otherwise unknown."""
+    if not _fr_outputs_upstream(ctx, event):
         return Outcome("not_applicable", f"No facial-recognition output lies upstream of "
                        f"{ctx.label(event)}.")
     holder, rested, complete = _closing_claims(ctx, event)
+    ask = f"the complete record of what {ctx.label(event)} rested on"
     if not rested:
         return Outcome("unknown", f"No account says what {ctx.label(event)} rested on.",
-                       ask=f"the complete record of what {ctx.label(event)} rested on")
+                       ask=ask)
     kinds = ctx.case.vocabulary.fr_output_kinds
 
     def only_fr(value: Any) -> bool:
         items = value if isinstance(value, list) else []
         return bool(items) and all(ctx.case.evidence[i].kind in kinds for i in items)
 
-    return judge(ctx.case, rested, holder.sources, lambda v: not only_fr(v),
-                 f"what {ctx.label(holder)} rested on", "something besides the "
-                 "face-recognition output itself", (holder.id,))
+    closed = any(c.value is True for c in complete)
+    outcome = judge(ctx.case, rested, holder.sources, lambda v: not only_fr(v),
+                    f"what {ctx.label(holder)} rested on",
+                    "something besides the face-recognition output itself", (holder.id,))
+    if outcome.status == "fail" and not closed:
+        return Outcome("unknown", outcome.explanation + " No account says that list is "
+                       "complete.", outcome.decided_by, ask=ask)
+    return outcome
 
 
 @register("not_derived_from_fr", _Params,

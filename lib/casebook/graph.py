@@ -34,6 +34,7 @@ __all__ = [
     "downstream",
     "event_projection",
     "fr_derived",
+    "fr_downstream",
     "graph_edges",
     "graph_summary",
     "support_chain",
@@ -88,14 +89,43 @@ def downstream(g: nx.DiGraph, node: str) -> set[str]:
     return set(nx.descendants(g, node))
 
 
-def fr_derived(g: nx.DiGraph) -> set[str]:
-    """Every node downstream of a facial-recognition output, the outputs included."""
+def fr_downstream(g: nx.DiGraph) -> set[str]:
+    """Every node reachable from a facial-recognition output, the outputs included: what
+    followed from the FR result in any way (consequences)."""
     out: set[str] = set()
     for n, data in g.nodes(data=True):
         if data.get("fr_output") and n not in out:
             out.add(n)
             out |= nx.descendants(g, n)
     return out
+
+
+def fr_derived(g: nx.DiGraph) -> set[str]:
+    """Evidence whose *content* derives from a facial-recognition output (provenance).
+
+    An item is derived when it is an FR output, when anything in its ``derived_from`` is
+    derived, or — when it declares no ``derived_from`` — when an event that produced it used a
+    derived item. Declared provenance is complete: a fingerprint match made *because of* an FR
+    lead but derived from latent prints is not FR-derived. Events are never in this set.
+    """
+    derived: set[str] = set()
+    for n in nx.topological_sort(g):
+        data = g.nodes[n]
+        if data["node_type"] != "evidence":
+            continue
+        if data.get("fr_output"):
+            derived.add(n)
+            continue
+        sources = [u for u, _v, d in g.in_edges(n, data=True) if d["label"] == "derived_from"]
+        if sources:
+            if any(u in derived for u in sources):
+                derived.add(n)
+            continue
+        producers = [u for u, _v, d in g.in_edges(n, data=True) if d["label"] == "produces"]
+        if any(u2 in derived for p in producers for u2, _v, d in g.in_edges(p, data=True)
+               if d["label"] == "uses"):
+            derived.add(n)
+    return derived
 
 
 def event_projection(g: nx.DiGraph) -> nx.DiGraph:
@@ -139,14 +169,14 @@ def graph_summary(g: nx.DiGraph) -> dict[str, Any]:
     labels: dict[str, int] = {}
     for _u, _v, data in g.edges(data=True):
         labels[data["label"]] = labels.get(data["label"], 0) + 1
-    derived = fr_derived(g)
+    derived = fr_downstream(g)
     harms = [n for n, d in g.nodes(data=True) if d.get("harm")]
     return {
         "events": kinds.get("event", 0),
         "evidence": kinds.get("evidence", 0),
         "edges": dict(sorted(labels.items())),
         "fr_outputs": sorted(n for n, d in g.nodes(data=True) if d.get("fr_output")),
-        "fr_derived_events": sorted(n for n in derived if g.nodes[n]["node_type"] == "event"),
+        "fr_downstream_events": sorted(n for n in derived if g.nodes[n]["node_type"] == "event"),
         "harms": sorted(harms),
         "harms_downstream_of_fr": sorted(h for h in harms if h in derived),
         "is_dag": nx.is_directed_acyclic_graph(g),

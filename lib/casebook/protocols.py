@@ -131,6 +131,12 @@ class Protocol(_Strict):
         return check, check.params.model_validate(params or {})
 
 
+def _sub(data: Any, key: str, kind: type[dict[str, Any]] | type[list[Any]]) -> Any:
+    """``data[key]`` when data is a mapping and the value has the expected kind, else empty."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, kind) else kind()
+
+
 def _lint_meta(doc: Document, data: dict[str, Any], registry: Registry) -> list[Problem]:
     """Meaning-level checks of a protocol's metadata (read from the raw data, so they run even
     when another field has the wrong shape): id, dates, agencies, source URLs."""
@@ -139,7 +145,7 @@ def _lint_meta(doc: Document, data: dict[str, Any], registry: Registry) -> list[
     if isinstance(data.get("id"), str) and data["id"] != expected_id:
         out.append(doc.problem(("id",), f"protocol id {data['id']!r} must match the file name "
                                f"{expected_id!r}"))
-    in_force = data.get("in_force") if isinstance(data.get("in_force"), dict) else {}
+    in_force = _sub(data, "in_force", dict)
     for where, value in ((("adopted",), data.get("adopted")),
                          (("in_force", "from"), in_force.get("from")),
                          (("in_force", "until"), in_force.get("until"))):
@@ -148,14 +154,11 @@ def _lint_meta(doc: Document, data: dict[str, Any], registry: Registry) -> list[
                 parse_edtf(value)
             except DateSyntaxError as err:
                 out.append(doc.problem(where, err.message))
-    binds = data.get("binds") if isinstance(data.get("binds"), dict) else {}
-    agencies = binds.get("agencies") if isinstance(binds.get("agencies"), list) else []
-    for i, agency in enumerate(agencies):
+    for i, agency in enumerate(_sub(_sub(data, "binds", dict), "agencies", list)):
         if isinstance(agency, str) and agency not in registry.actors:
             out.append(doc.problem(("binds", "agencies", i), f"unknown registry actor "
                                    f"{agency!r}", suggestion=suggest(agency, registry.actors)))
-    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
-    for i, src in enumerate(sources):
+    for i, src in enumerate(_sub(data, "sources", list)):
         url = src.get("url") if isinstance(src, dict) else None
         if isinstance(url, str) and not _URL.match(url):
             out.append(doc.problem(("sources", i, "url"), f"{url!r} is not an http(s) address"))
@@ -170,8 +173,7 @@ def _lint_rule(doc: Document, at: FieldPath, rule: dict[str, Any], vocab: Vocabu
     if isinstance(rid, str) and not RULE_ID.match(rid):
         out.append(doc.problem((*at, "id"), f"rule id {rid!r} must look like "
                                "PREFIX-NUMBER (e.g. MSP-1)"))
-    citation = rule.get("citation") if isinstance(rule.get("citation"), dict) else {}
-    url = citation.get("url")
+    url = _sub(rule, "citation", dict).get("url")
     if isinstance(url, str) and not _URL.match(url):
         out.append(doc.problem((*at, "citation", "url"), f"{url!r} is not an http(s) address"))
     applies = rule.get("applies_to")

@@ -58,7 +58,7 @@ def render_show(case: Case, graph: nx.DiGraph, width: int = 100) -> str:
         f"graph: {s['events']} events, {s['evidence']} evidence items; edges: {edges}; "
         f"{'acyclic' if s['is_dag'] else 'HAS A LOOP'}",
         f"facial-recognition outputs: {', '.join(s['fr_outputs']) or 'none'}",
-        f"events downstream of FR: {len(s['fr_derived_events'])}; harms downstream of FR: "
+        f"events downstream of FR: {len(s['fr_downstream_events'])}; harms downstream of FR: "
         f"{', '.join(s['harms_downstream_of_fr']) or 'none'}",
         f"sources: {len(case.sources)}; actors: {len(case.actors)}",
     ]
