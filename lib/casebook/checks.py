@@ -338,6 +338,16 @@ def _subjects(ctx: CheckContext, event: Event, role: str) -> set[str]:
     return people
 
 
+def _evidence_sources(ctx: CheckContext, item_id: str) -> list[str]:
+    """An item's own sources, else those of the events that produced it."""
+    own = ctx.case.evidence[item_id].sources
+    if own:
+        return list(own)
+    return sorted({s for u in ctx.graph.predecessors(item_id)
+                   if ctx.graph.nodes[u]["node_type"] == "event"
+                   for s in ctx.case.event_by_id[u].sources})
+
+
 def _fr_outputs_upstream(ctx: CheckContext, event: Event) -> list[str]:
     return sorted(n for n in ctx.ancestors(event.id)
                   if ctx.graph.nodes[n].get("fr_output"))
@@ -373,11 +383,11 @@ def independent_evidence(ctx: CheckContext, event: Event, p: IndependentEvidence
         and set(ctx.case.evidence[n].implicates) & subjects)
     names = ", ".join(sorted(ctx.case.actors[s].label() for s in subjects)) or "the person"
     if independent:
-        item = ctx.case.evidence[independent[0]]
         chain = ctx.chain(independent[0], event.id)
+        sources = _evidence_sources(ctx, independent[0])
         return Outcome("pass", f"{independent[0]} implicates {names} and does not derive "
                        f"from the face-recognition output.", (chain,),
-                       ctx.case.accounts(item.sources), frozenset(item.sources))
+                       ctx.case.accounts(sources), frozenset(sources))
     fr_chain = ctx.chain(outputs[0], event.id)
     holder, rested, complete = _closing_claims(ctx, event)
     complete_true = [c for c in complete if c.value is True]

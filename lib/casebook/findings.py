@@ -37,7 +37,9 @@ DISCLAIMER = ("A protocol failure is not by itself a finding that anything was u
               "compares the record with a written standard, on the accounts shown.")
 ACTING_ROLES = ("by", "requested_by", "run_by", "prepared_by", "administered_by",
                 "approved_by", "signed_by", "reviewed_by")
-PARTISAN = {"plaintiff", "police", "prosecutor", "vendor", "defense"}
+PARTISAN = {"plaintiff": "the plaintiff's account", "police": "the police account",
+            "prosecutor": "the prosecutor's account", "vendor": "the vendor's account",
+            "defense": "the defense's account"}
 
 COLUMNS = [
     "case", "protocol", "protocol_short", "rule", "rule_title", "event", "event_type",
@@ -111,10 +113,9 @@ def _basis(outcome: Outcome) -> str:
         return ""
     if outcome.disputed:
         return "disputed"
-    partisan = outcome.accounts & PARTISAN
-    others = outcome.accounts - PARTISAN
-    if len(partisan) == 1 and not others:
-        return f"{next(iter(partisan))}'s account"
+    partisan = outcome.accounts & PARTISAN.keys()
+    if len(partisan) == 1 and not outcome.accounts - partisan:
+        return PARTISAN[next(iter(partisan))]
     return "undisputed"
 
 
