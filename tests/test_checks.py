@@ -18,8 +18,10 @@ casebook: 1
 case: {id: t, title: T, jurisdiction: Detroit, state: MI, summary: S}
 sources:
   s: {title: T, publisher: P, kind: news-report, account: neutral, reliability: secondary}
-  pl: {title: Complaint, publisher: Counsel, kind: court-filing, account: plaintiff, reliability: primary}
-  po: {title: Report, publisher: DPD, kind: police-report, account: police, reliability: primary}
+  pl: {title: Complaint, publisher: Counsel, kind: court-filing, account: plaintiff,
+       reliability: primary}
+  po: {title: Report, publisher: DPD, kind: police-report, account: police,
+       reliability: primary}
 actors:
   dpd: {ref: detroit-police-department}
   acc: {kind: person, roles: [accused]}
@@ -32,8 +34,10 @@ evidence:
   pick: {kind: identification, derived_from: [array], implicates: [acc]}
 %(extra_evidence)s
 events:
-  - {id: offense, type: offense, when: 2019-01, summary: O., sources: [s], produces: [video], facts: {offense_category: %(category)s}}
-  - {id: search, type: fr-search, when: 2019-03, summary: S., sources: [s], uses: [still], produces: [cand], participants: {requested_by: [dpd]}}
+  - {id: offense, type: offense, when: 2019-01, summary: O., sources: [s], produces: [video],
+     facts: {offense_category: %(category)s}}
+  - {id: search, type: fr-search, when: 2019-03, summary: S., sources: [s], uses: [still],
+     produces: [cand], participants: {requested_by: [dpd]}}
   - id: lineup
     type: photo-lineup
     when: 2019-07
@@ -70,14 +74,16 @@ def _protocol(tmp_path: Path, check: dict[str, Any], applies_to: list[str], *,
     data = {
         "protocol": 1, "id": "one-rule", "title": "One rule", "short": "ONE", "issuer": "X",
         "authority": "agency-policy",
-        "binds": binds or {"description": "DPD", "agencies": ["detroit-police-department"]},
+        "binds": binds or {"description": "DPD",
+                           "agencies": ["detroit-police-department"]},
         "in_force": {"from": start}, "text_known": "verified-text", "summary": "S.",
         "sources": [{"title": "T", "url": "https://example.org"}],
         "rules": [{"id": "ONE-1", "title": "T", "text": "T.",
                    "citation": {"text": "§1", "url": "https://example.org"},
                    "applies_to": applies_to, "check": check, "severity": "high",
                    "confidence": "solid",
-                   "decides_unknown": {"record": "the file", "held_by": "detroit-police-department"}}],
+                   "decides_unknown": {"record": "the file",
+                                       "held_by": "detroit-police-department"}}],
     }
     path = tmp_path / "one-rule.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")

@@ -74,7 +74,7 @@ StrList = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=
 
 
 class CaseInfo(_Strict):
-    id: str = Field(description="Lower-case slug, e.g. `williams-shinola`.")
+    id: str = Field(description="Lower-case slug naming the case, e.g. `city-store-2019`.")
     title: str
     jurisdiction: str = Field(description="Where the case happened, e.g. `Detroit, Michigan`.")
     summary: str

@@ -402,13 +402,13 @@ def independent_evidence(ctx: CheckContext, event: Event, p: IndependentEvidence
                            "face-recognition output.", ((independent_listed[0], event.id),))
         accounts = frozenset().union(*(ctx.case.claim_accounts(c, holder.sources)
                                        for c in complete_true))
-        sources = frozenset(s for c in complete_true for s in (c.sources or holder.sources))
+        closing = frozenset(s for c in complete_true for s in (c.sources or holder.sources))
         basis = ", ".join(sorted(listed)) or "the face-recognition lead"
         return Outcome("fail", f"Everything upstream of {ctx.label(event)} that points at "
                        f"{names} derives from the face-recognition output "
                        f"({' → '.join(fr_chain)}), and the {', '.join(sorted(accounts))} "
                        f"account says {ctx.label(holder)} rested on {basis} and nothing else.",
-                       (fr_chain,), accounts, sources,
+                       (fr_chain,), accounts, closing,
                        disputed=any(c.value is False for c in complete))
     return Outcome("unknown", f"No evidence independent of the face-recognition output is on "
                    f"record before {ctx.label(event)}, but no account says the record of what "

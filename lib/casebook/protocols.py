@@ -172,7 +172,7 @@ def _lint_rule(doc: Document, at: FieldPath, rule: dict[str, Any], vocab: Vocabu
     rid = rule.get("id")
     if isinstance(rid, str) and not RULE_ID.match(rid):
         out.append(doc.problem((*at, "id"), f"rule id {rid!r} must look like "
-                               "PREFIX-NUMBER (e.g. MSP-1)"))
+                               "PREFIX-NUMBER (e.g. ABC-1)"))
     url = _sub(rule, "citation", dict).get("url")
     if isinstance(url, str) and not _URL.match(url):
         out.append(doc.problem((*at, "citation", "url"), f"{url!r} is not an http(s) address"))
