@@ -29,6 +29,7 @@ schema: venv
 
 bench: venv-test
 	@$(BIN)/python bench/load.py
+	@$(BIN)/python bench/engine.py
 	@$(BIN)/python bench/dates.py
 
 clean:

@@ -11,13 +11,13 @@ import pytest
 from casebook.cli import main
 from tests.conftest import FIXTURES, ROOT
 
-MINIMAL = FIXTURES / "cases" / "minimal--clean.yaml"
+MINIMAL = FIXTURES / "cases" / "minimal--valid.yaml"
 INVALID = FIXTURES / "invalid"
 
 
 def test_validate_clean_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(MINIMAL)]) == 0
-    assert capsys.readouterr().out.strip().endswith("minimal--clean.yaml: ok")
+    assert capsys.readouterr().out.strip().endswith("minimal--valid.yaml: ok")
 
 
 def test_validate_reports_all_problems_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ from casebook.graph import (
 )
 from tests.conftest import FIXTURES
 
-MINIMAL = FIXTURES / "cases" / "minimal--clean.yaml"
+MINIMAL = FIXTURES / "cases" / "minimal--valid.yaml"
 
 
 def test_nodes_and_labelled_edges() -> None:

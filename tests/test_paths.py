@@ -26,8 +26,8 @@ def test_environment_variable_overrides_the_root(monkeypatch: pytest.MonkeyPatch
 def test_relative_paths_work_from_a_subfolder(monkeypatch: pytest.MonkeyPatch) -> None:
     """As from JupyterLab, whose kernel starts in notebooks/."""
     monkeypatch.chdir(ROOT / "docs")
-    resolved = paths.resolve("tests/fixtures/cases/minimal--clean.yaml")
-    assert resolved == ROOT / "tests" / "fixtures" / "cases" / "minimal--clean.yaml"
+    resolved = paths.resolve("tests/fixtures/cases/minimal--valid.yaml")
+    assert resolved == ROOT / "tests" / "fixtures" / "cases" / "minimal--valid.yaml"
 
 
 def test_existing_relative_path_wins_over_the_root(monkeypatch: pytest.MonkeyPatch,

@@ -16,7 +16,7 @@ from casebook import CasebookError, build_graph, load_case
 from casebook.yamlsafe import parse_yaml
 from tests.conftest import FIXTURES, WILLIAMS
 
-MINIMAL = FIXTURES / "cases" / "minimal--clean.yaml"
+MINIMAL = FIXTURES / "cases" / "minimal--valid.yaml"
 VALID = [MINIMAL, *([WILLIAMS] if WILLIAMS.exists() else [])]
 
 

@@ -23,7 +23,7 @@ def _data(path):
     return doc.data
 
 
-@pytest.mark.parametrize("path", [FIXTURES / "cases" / "minimal--clean.yaml", WILLIAMS],
+@pytest.mark.parametrize("path", [FIXTURES / "cases" / "minimal--valid.yaml", WILLIAMS],
                          ids=lambda p: p.stem)
 def test_valid_cases_satisfy_the_schema(path) -> None:
     if not path.exists():
@@ -34,11 +34,11 @@ def test_valid_cases_satisfy_the_schema(path) -> None:
 
 def test_schema_rejects_unknown_keys_and_names() -> None:
     schema = json.loads((ROOT / SCHEMA_PATH).read_text())
-    data = _data(FIXTURES / "cases" / "minimal--clean.yaml")
+    data = _data(FIXTURES / "cases" / "minimal--valid.yaml")
     data["events"][0]["summery"] = "typo"
     with pytest.raises(jsonschema.ValidationError, match="summery"):
         jsonschema.validate(data, schema)
-    data = _data(FIXTURES / "cases" / "minimal--clean.yaml")
+    data = _data(FIXTURES / "cases" / "minimal--valid.yaml")
     data["events"][0]["type"] = "ofense"
     with pytest.raises(jsonschema.ValidationError, match="ofense"):
         jsonschema.validate(data, schema)

@@ -43,6 +43,12 @@ def check_summary(case: Case, findings: pd.DataFrame, protocols: list[Protocol]
     }
 
 
+def _short_basis(basis: str) -> str:
+    """'the plaintiff's account' → 'plaintiff' for the narrow table column."""
+    return (basis.removeprefix("the ").removesuffix(" account").removesuffix("'s")
+            or "—")
+
+
 def _tri(v: str) -> str:
     return {"yes": "yes", "no": "no", "uncertain": "unsure"}.get(v, v)
 
@@ -56,14 +62,15 @@ def _table(case: Case, findings: pd.DataFrame, protocols: list[Protocol], width:
     c = s["counts"]
     lines.append(f"violations: {c['violations']} · fail: {c['fail']} · pass: {c['pass']} · "
                  f"unknown: {c['unknown']} · not applicable: {c['not_applicable']}")
-    head = f"{'rule':<18} {'event':<20} {'status':<8} {'basis':<22} {'force':<7}{'binds':<7}counts"
+    head = (f"{'rule':<18} {'event':<22} {'status':<8} {'on whose account':<17} {'force':<7}"
+            f"{'binds':<7}counts")
     lines += ["", head, "-" * min(width, len(head) + 2)]
     shown = findings[findings["status"].isin(["fail", "unknown"])]
     shown = shown.sort_values(["violation", "status"], ascending=[False, True], kind="stable")
     for r in shown.itertuples():
         mark = "FAIL*" if r.violation else str(r.status)
-        lines.append(f"{r.rule[:18]:<18} {r.event[:20]:<20} {mark:<8} "
-                     f"{(r.basis or '—')[:22]:<22} {_tri(r.in_force):<7}{_tri(r.binds):<7}"
+        lines.append(f"{r.rule[:18]:<18} {r.event[:22]:<22} {mark:<8} "
+                     f"{_short_basis(str(r.basis)):<17} {_tri(r.in_force):<7}{_tri(r.binds):<7}"
                      f"{'yes' if r.counts else 'no'}")
     lines += ["", "FAIL* = a violation: the record fails the rule and it counts under this lens."]
     if s["failure_chains"]:

@@ -53,6 +53,7 @@ class CheckContext:
     graph: nx.DiGraph
     fr_derived: set[str]
     _ancestors: dict[str, set[str]] = field(default_factory=dict)
+    _labels: dict[str, str] = field(default_factory=dict)
 
     def ancestors(self, node: str) -> set[str]:
         if node not in self._ancestors:
@@ -67,8 +68,11 @@ class CheckContext:
             return (start, end)
 
     def label(self, event: Event) -> str:
-        forms = [d.human() for d in self.case.dates(event)]
-        return f"the {event.type.replace('-', ' ')} ({' / '.join(dict.fromkeys(forms))})"
+        """'the photo lineup (July 2019)': how explanations name an event."""
+        if event.id not in self._labels:
+            forms = dict.fromkeys(d.human() for d in self.case.dates(event))
+            self._labels[event.id] = f"the {event.type.replace('-', ' ')} ({' / '.join(forms)})"
+        return self._labels[event.id]
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def acting_agencies(case: Case, event: Event) -> set[str]:
     return out
 
 
-def _binds(case: Case, proto: Protocol, agencies: set[str]) -> Tri:
+def _binds(case: Case, proto: Protocol, agencies: frozenset[str]) -> Tri:
     b = proto.binds
     if case.file.case.state and case.file.case.state in b.states:
         return "yes"
@@ -124,16 +124,28 @@ def _holder_name(case: Case, held_by: str) -> str:
     return entry.name if entry else held_by
 
 
-def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome, lens: Lens,
-         as_of: Edtf, agencies: set[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _EventInfo:
+    earliest: date
+    latest: date
+    date_text: str
+    agencies: frozenset[str]
+
+
+def _event_info(case: Case, event: Event) -> _EventInfo:
     lo, hi = case.bounds(event)
-    at_event = _in_force(proto, _Window(lo, hi))
+    text = " | ".join(dict.fromkeys(d.human() for d in case.dates(event)))
+    return _EventInfo(lo, hi, text, frozenset(acting_agencies(case, event)))
+
+
+def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome, lens: Lens,
+         as_of: Edtf, info: _EventInfo) -> dict[str, Any]:
+    at_event = _in_force(proto, _Window(info.earliest, info.latest))
     in_force = _in_force(proto, _Window(as_of.earliest, as_of.latest)) if lens == "now" \
         else at_event
-    binds = _binds(case, proto, agencies)
+    binds = _binds(case, proto, info.agencies)
     counts = lens == "best" or (in_force == "yes" and binds == "yes")
     unknown = outcome.status == "unknown"
-    dates = list(dict.fromkeys(d.human() for d in case.dates(event)))
     return {
         "case": case.id,
         "protocol": proto.id,
@@ -142,8 +154,8 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
         "rule_title": rule.title,
         "event": event.id,
         "event_type": event.type,
-        "event_date": " | ".join(dates),
-        "event_earliest": lo,
+        "event_date": info.date_text,
+        "event_earliest": info.earliest,
         "status": outcome.status,
         "basis": _basis(outcome),
         "in_force": in_force,
@@ -180,7 +192,7 @@ def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = 
     for ev in case.events:
         if not ev.context:
             by_type.setdefault(ev.type, []).append(ev)
-    agencies = {ev.id: acting_agencies(case, ev) for ev in case.events}
+    info = {ev.id: _event_info(case, ev) for ev in case.events}
     rows = []
     for proto in protos:
         for rule in proto.rules:
@@ -188,8 +200,7 @@ def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = 
             for etype in rule.applies_to:
                 for ev in by_type.get(etype, []):
                     outcome = check.run(ctx, ev, params)
-                    rows.append(_row(case, proto, rule, ev, outcome, lens, when,
-                                     agencies[ev.id]))
+                    rows.append(_row(case, proto, rule, ev, outcome, lens, when, info[ev.id]))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if not frame.empty:
         frame = frame.sort_values(["event_earliest", "event", "protocol", "rule"],
