@@ -71,3 +71,62 @@ def test_no_traceback_for_hostile_input(tmp_path: Path, content: bytes) -> None:
         assert proc.returncode in (1, 2)
         assert "Traceback" not in proc.stderr + proc.stdout
         assert "bad.yaml" in proc.stderr + proc.stdout
+
+
+CLEAN = FIXTURES / "cases" / "clean-investigation--clean.yaml"
+WILLIAMS = ROOT / "casefile" / "williams-shinola.yaml"
+
+
+def test_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(WILLIAMS), "--lens", "then"]) == 1
+    assert main(["check", str(CLEAN), "--lens", "best", "--as-of", "2026-11-22"]) == 0
+    assert main(["check", str(INVALID / "bad-dates--error.yaml")]) == 2
+    assert main(["check", str(CLEAN), "--protocol", "dpd-307-6"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown protocol 'dpd-307-6'" in err and "did you mean `dpd-307-5`?" in err
+
+
+def test_unknowns_do_not_change_the_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    # Under `then` the lineup safeguards are unknown (and DOJ guidance does not bind DPD);
+    # limited to the DOJ standard there is no violation, only unknowns and fails that do not
+    # count: exit 0.
+    assert main(["check", str(WILLIAMS), "--protocol", "doj-2017-photo-arrays"]) == 0
+    assert "unknown" in capsys.readouterr().out
+
+
+def test_check_table_fits_100_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(WILLIAMS), "--lens", "now", "--as-of", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert all(len(line) <= 100 for line in out.splitlines())
+    assert "not by itself a finding that anything was unlawful" in out
+    assert "Earliest preventable point" in out and "Ask for" in out
+
+
+def test_check_json_carries_the_documented_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from casebook.findings import COLUMNS
+
+    main(["check", str(WILLIAMS), "--format", "json", "--lens", "best",
+          "--as-of", "2026-11-22"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["lens"] == "best" and data["disclaimer"]
+    assert set(data["findings"][0]) == set(COLUMNS)
+    assert data["earliest_preventable"]["event"] == "fr-search"
+    assert data["discovery"] and data["counterfactuals"]
+
+
+def test_check_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    main(["check", str(WILLIAMS), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and {"rule", "event", "status", "basis", "counts"} <= set(rows[0])
+
+
+def test_bad_as_of_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", str(CLEAN), "--as-of", "July 2019"])
+    assert info.value.code == 2
+    assert "month names are not supported" in capsys.readouterr().err
