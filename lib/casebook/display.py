@@ -1,0 +1,95 @@
+"""Safe rich output for notebooks and their HTML export.
+
+Every text that reaches a report comes from a case file or a protocol — untrusted — so it is
+HTML-escaped here, in one place; links are made only from http(s) URLs. Figures are emitted as
+a bundle: ``application/vnd.plotly.v1+json`` for JupyterLab's plotly renderer and ``text/html``
+(a div plus a ``Plotly.newPlot`` call) for nbconvert, which drops the plotly MIME type. The
+figure JSON is embedded with ``<``, ``>`` and ``&`` escaped, so no string in it can close the
+``<script>`` element. plotly.js itself is loaded once per document by :func:`plotly_loader`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["PLOTLY_JS_NAME", "escape", "figure_bundle", "link", "plotly_js", "plotly_loader",
+           "table_html"]
+
+PLOTLY_JS_NAME = "plotly.min.js"
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+_TABLE_CSS = ("border-collapse:collapse;font-size:13px;margin:0.5em 0;"
+              "font-family:system-ui,-apple-system,Segoe UI,sans-serif")
+
+
+def escape(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def link(url: str | None, text: str | None = None) -> str:
+    """An anchor only for an http(s) URL; anything else is shown as inert text."""
+    label = escape(text if text is not None else url)
+    if url and _SAFE_URL.match(url):
+        return f'<a href="{escape(url)}" rel="noopener noreferrer" target="_blank">{label}</a>'
+    return label
+
+
+def table_html(frame: pd.DataFrame, *, links: dict[str, str] | None = None,
+               max_rows: int | None = None) -> str:
+    """An escaped HTML table; ``links`` maps a column to the column holding its URL."""
+    links = links or {}
+    hidden = set(links.values())
+    cols = [c for c in frame.columns if c not in hidden]
+    rows = frame if max_rows is None else frame.head(max_rows)
+    head = "".join(f'<th style="text-align:left;border-bottom:2px solid #999;padding:4px">'
+                   f"{escape(c)}</th>" for c in cols)
+    body = []
+    for _, row in rows.iterrows():
+        cells = []
+        for c in cols:
+            value = row[c]
+            text = link(row[links[c]] or None, value) if c in links else escape(value)
+            cells.append(f'<td style="vertical-align:top;border-bottom:1px solid #ddd;'
+                         f'padding:4px">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="casebook-table" style="{_TABLE_CSS}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def _safe_json(value: Any) -> str:
+    from plotly.utils import PlotlyJSONEncoder
+
+    text = json.dumps(value, cls=PlotlyJSONEncoder)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def figure_bundle(fig: Any, div_id: str) -> dict[str, Any]:
+    """A display bundle that renders in JupyterLab and survives nbconvert's HTML export."""
+    spec = fig.to_plotly_json()
+    height = spec.get("layout", {}).get("height") or 450
+    div = re.sub(r"[^A-Za-z0-9_-]", "-", div_id)
+    script = (f'<div id="{div}" class="casebook-figure" style="width:100%;height:{height}px">'
+              f"</div><script>(function(){{var s={_safe_json(spec)};"
+              f"Plotly.newPlot({json.dumps(div)},s.data,s.layout,"
+              "{responsive:true,displaylogo:false});})();</script>")
+    return {"application/vnd.plotly.v1+json": json.loads(_safe_json(spec)),
+            "text/html": script}
+
+
+def plotly_js() -> str:
+    """The plotly.js bundled with the installed plotly package (offline, no CDN)."""
+    return (resources.files("plotly") / "package_data" / PLOTLY_JS_NAME).read_text("utf-8")
+
+
+def plotly_loader(shared: str | None = None) -> str:
+    """A script element that loads plotly.js: inline (a self-contained document) or from a
+    shared file beside the report (``shared`` = its relative path)."""
+    if shared:
+        return f'<script src="{escape(shared)}"></script>'
+    code = plotly_js().replace("</script", "<\\/script")
+    return f'<script type="text/javascript">{code}</script>'

@@ -1,0 +1,195 @@
+"""Tables a reader looks at: cast, sources, chronology, disputes, findings by standard, lenses.
+
+Each view is a pandas DataFrame built from a :class:`~casebook.case.Case` (and findings), so
+the notebook, the CSV/Excel exports and the tests read the same thing. Dates are shown as
+recorded (with their precision and bounds), disputed facts with every account side by side.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .case import Case, FactView
+from .casefile import Claim, Event
+from .dates import parse_edtf
+from .findings import evaluate
+from .graph import build_graph, time_order
+from .protocols import Protocol
+
+__all__ = ["cast_table", "chronology_table", "disputes_table", "findings_by_standard",
+           "lens_comparison", "sources_table"]
+
+
+def cast_table(case: Case, redact: bool = False) -> pd.DataFrame:
+    """Who is who: named or described by role, kind, roles, agency."""
+    rows = []
+    for actor in case.actors.values():
+        aff = actor.actor.affiliation
+        affiliation = case.actors[aff].label(redact) if aff else ""
+        if not affiliation and actor.actor.ref:
+            parent = case.registry.actors[actor.actor.ref].affiliation
+            affiliation = case.registry.actors[parent].name if parent else ""
+        rows.append({
+            "actor": actor.label(redact),
+            "named": "named" if actor.named and not (redact and actor.private) else "unnamed",
+            "kind": actor.kind,
+            "roles": ", ".join(r.replace("-", " ") for r in actor.roles),
+            "agency": affiliation,
+            "private": "private person" if actor.private else "",
+            "id": actor.id,
+        })
+    return pd.DataFrame(rows).sort_values(["kind", "actor"], kind="stable").reset_index(drop=True)
+
+
+def _citations(case: Case) -> Counter[str]:
+    """How many events and fact claims each source supports."""
+    counts: Counter[str] = Counter()
+    owners: list[Any] = [*case.events, *case.evidence.values(),
+                         *(a.actor for a in case.actors.values())]
+    for owner in owners:
+        counts.update(set(owner.sources))
+        for claims in owner.facts.values():
+            for claim in claims:
+                counts.update(set(claim.sources))
+    for ev in case.events:
+        for claim in ev.when:
+            counts.update(set(claim.sources))
+    return counts
+
+
+def sources_table(case: Case, redact: bool = False) -> pd.DataFrame:
+    """Every source: publisher, date, whose account, reliability, how much it supports."""
+    supported = _citations(case)
+    rows = []
+    for sid, src in case.sources.items():
+        rows.append({
+            "source": sid,
+            "publisher": src.publisher,
+            "title": src.title,
+            "date": parse_edtf(src.date).human() if src.date is not None else "",
+            "account": src.account,
+            "reliability": src.reliability + (f" (mirror of {src.mirror_of})"
+                                              if src.mirror_of else ""),
+            "supports": supported.get(sid, 0),
+            "url": "" if redact else (src.url or ""),
+        })
+    return pd.DataFrame(rows).sort_values(["supports", "source"], ascending=[False, True],
+                                          kind="stable").reset_index(drop=True)
+
+
+def _claim_text(case: Case, claim: Claim, owner_sources: Sequence[str]) -> str:
+    value = claim.value if not isinstance(claim.value, list) else ", ".join(claim.value)
+    accounts = ", ".join(sorted(case.claim_accounts(claim, owner_sources)))
+    sources = ", ".join(claim.sources or owner_sources)
+    return f"{value} ({accounts}: {sources})"
+
+
+def _disputed(case: Case, event: Event) -> str:
+    parts = []
+    views = [FactView("when", tuple(event.when)),
+             *(case.fact(event, n) for n in event.facts)]
+    for view in views:
+        if view.disputed:
+            claims = " | ".join(_claim_text(case, c, event.sources) for c in view.live)
+            parts.append(f"{view.name}: {claims}")
+    return "; ".join(parts)
+
+
+def chronology_table(case: Case, redact: bool = False) -> pd.DataFrame:
+    """The events in time order, each with its date as recorded and its accounts."""
+    graph = build_graph(case)
+    rows = []
+    for eid in time_order(graph):
+        ev = case.event_by_id[eid]
+        dates = case.dates(ev)
+        lo, hi = case.bounds(ev)
+        who = "; ".join(f"{role.replace('_', ' ')}: "
+                        + ", ".join(case.actors[a].label(redact) for a in ids)
+                        for role, ids in ev.participants.items())
+        accounts = sorted({ev.account} if ev.account else case.accounts(ev.sources))
+        rows.append({
+            "when": " | ".join(dict.fromkeys(d.human() for d in dates)),
+            "recorded as": " | ".join(str(c.value) for c in ev.when if c.rejected is None),
+            "precision": ", ".join(dict.fromkeys(d.kind for d in dates)),
+            "earliest": lo.isoformat(),
+            "latest": hi.isoformat(),
+            "event": eid,
+            "type": ev.type,
+            "what": ev.summary,
+            "who": who,
+            "account": ", ".join(accounts),
+            "sources": len(ev.sources),
+            "source ids": ", ".join(ev.sources),
+            "single source": "yes" if ev.confidence == "single-source" else "",
+            "disputed": _disputed(case, ev),
+            "context": "context" if ev.context else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def disputes_table(case: Case, redact: bool = False) -> pd.DataFrame:
+    """Every disputed fact, one row per claim, the accounts side by side."""
+    rows = []
+    owners: list[tuple[str, str, Any, Sequence[str]]] = []
+    for ev in case.events:
+        owners.append(("event", ev.id, ev, ev.sources))
+    for eid, item in case.evidence.items():
+        owners.append(("evidence", eid, item, item.sources))
+    for actor in case.actors.values():
+        owners.append(("actor", actor.label(redact), actor.actor, actor.actor.sources))
+    for kind, name, owner, sources in owners:
+        views = [case.fact(owner, n) for n in owner.facts]
+        if kind == "event":
+            views.insert(0, FactView("when", tuple(owner.when)))
+        for view in views:
+            if not view.disputed:
+                continue
+            for claim in view.claims:
+                value = claim.value if not isinstance(claim.value, list) \
+                    else ", ".join(claim.value)
+                rows.append({
+                    "about": f"{kind} {name}", "fact": view.name, "value": str(value),
+                    "account": ", ".join(sorted(case.claim_accounts(claim, sources))),
+                    "sources": ", ".join(claim.sources or sources),
+                    "status": f"rejected: {claim.rejected}" if claim.rejected else
+                    ("single source" if claim.confidence == "single-source" else ""),
+                })
+    return pd.DataFrame(rows, columns=["about", "fact", "value", "account", "sources", "status"])
+
+
+def findings_by_standard(findings: pd.DataFrame, protocols: Sequence[Protocol]) -> pd.DataFrame:
+    """Per standard: authority, how many findings fail, count, are unknown, pass."""
+    rows = []
+    for proto in protocols:
+        mine = findings[findings["protocol"] == proto.id]
+        rows.append({
+            "standard": proto.short,
+            "title": proto.title,
+            "authority": proto.authority.replace("-", " "),
+            "text known": proto.text_known.replace("-", " "),
+            "violations": int(mine["violation"].sum()),
+            "fail": int((mine["status"] == "fail").sum()),
+            "unknown": int((mine["status"] == "unknown").sum()),
+            "pass": int((mine["status"] == "pass").sum()),
+            "not checkable": len(proto.not_checkable),
+        })
+    return pd.DataFrame(rows)
+
+
+def lens_comparison(case: Case, protocols: Sequence[Protocol], as_of: str | None = None
+                    ) -> pd.DataFrame:
+    """Each failing or unknown finding under then / now / best, side by side."""
+    frames = {lens: evaluate(case, protocols, lens=lens, as_of=as_of)  # type: ignore[arg-type]
+              for lens in ("then", "now", "best")}
+    base = frames["best"]
+    keep = base[base["status"].isin(["fail", "unknown"])][
+        ["rule", "rule_title", "event", "event_date", "status", "basis"]].copy()
+    for lens, frame in frames.items():
+        counted = frame.set_index(["rule", "event"])["counts"]
+        keep[f"counts {lens}"] = [("yes" if counted[(r, e)] else "no")
+                                  for r, e in zip(keep["rule"], keep["event"], strict=True)]
+    return keep.reset_index(drop=True)

@@ -1,0 +1,299 @@
+"""The case-study notebook's one object: load, evaluate, and show each section.
+
+``Workbook.open(...)`` takes the notebook's parameters; each section method returns an object
+that Jupyter displays (escaped HTML, or a figure bundle). The notebook only calls these and
+narrates, so a test or another notebook gets the same tables from :mod:`casebook.views`.
+Audiences: ``counsel`` (violations, consequences, basis and sources first; no exercises),
+``trainer`` (the walk-through with model answers and the rules), ``student`` (the walk-through
+with questions only — no answers, no findings).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from . import __version__
+from .case import Case
+from .consequences import Consequences, consequences, discovery_list
+from .display import escape, figure_bundle, plotly_loader, table_html
+from .findings import DISCLAIMER, evaluate
+from .load import load_case
+from .paths import resolve
+from .protocols import Protocol, load_protocols
+from .redact import Redactor, redact_case
+from .views import (
+    cast_table,
+    chronology_table,
+    disputes_table,
+    findings_by_standard,
+    lens_comparison,
+    sources_table,
+)
+
+__all__ = ["AUDIENCES", "Workbook"]
+
+AUDIENCES = ("counsel", "trainer", "student")
+Audience = Literal["counsel", "trainer", "student"]
+_counter = itertools.count()
+
+
+class Html:
+    """Rich HTML output (Jupyter calls ``_repr_html_``)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+
+class Figure:
+    """A plotly figure that renders in JupyterLab and in the exported HTML."""
+
+    def __init__(self, fig: Any, name: str):
+        self.fig = fig
+        self.name = name
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return figure_bundle(self.fig, f"casebook-{self.name}-{next(_counter)}")
+
+
+def _heading(text: str, level: int = 3) -> str:
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
+def _para(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+@dataclass
+class Workbook:
+    case: Case
+    protocols: list[Protocol]
+    lens: str
+    as_of: str | None
+    audience: Audience
+    redact: bool
+    redactor: Redactor | None = None
+    _findings: pd.DataFrame | None = field(default=None, repr=False)
+    _consequences: Consequences | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, case: str | Path, protocols: str = "all", lens: str = "then",
+             as_of: str | None = None, audience: str = "counsel", redact: bool = False
+             ) -> Workbook:
+        """Load the case and the standards named by the notebook's parameters."""
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        if lens not in ("then", "now", "best"):
+            raise ValueError(f"lens must be then, now or best, not {lens!r}")
+        loaded = load_case(resolve(case))
+        ids = [p.strip() for p in str(protocols).split(",") if p.strip()]
+        protos = load_protocols() if ids in ([], ["all"]) else load_protocols(ids=ids)
+        redactor = None
+        if redact:
+            loaded, redactor = redact_case(loaded)
+        return cls(loaded, protos, lens, as_of or None, audience,  # type: ignore[arg-type]
+                   bool(redact), redactor)
+
+    # -- computed once ----------------------------------------------------------------
+    @property
+    def findings(self) -> pd.DataFrame:
+        if self._findings is None:
+            found = evaluate(self.case, self.protocols, lens=self.lens,  # type: ignore[arg-type]
+                             as_of=self.as_of)
+            self._findings = self.redactor.frame(found) if self.redactor else found
+        return self._findings
+
+    @property
+    def consequences(self) -> Consequences:
+        if self._consequences is None:
+            self._consequences = consequences(self.case, self.findings, self.protocols)
+        return self._consequences
+
+    def _text(self, text: str) -> str:
+        return self.redactor(text) if self.redactor else text
+
+    def _table(self, frame: pd.DataFrame, **kw: Any) -> Html:
+        if self.redactor:
+            frame = self.redactor.frame(frame)
+        return Html(table_html(frame, **kw))
+
+    @property
+    def teaching(self) -> bool:
+        return self.audience in ("trainer", "student")
+
+    # -- sections ---------------------------------------------------------------------
+    def setup(self, shared_plotly: str | None = None) -> Html:
+        """Load plotly.js once for the document (inline unless a shared copy is given)."""
+        return Html(plotly_loader(shared_plotly))
+
+    def summary(self) -> Html:
+        info = self.case.file.case
+        f = self.findings
+        parts = [f"<h2>{escape(self._text(info.title))}</h2>",
+                 _para(f"{info.jurisdiction}. {self._text(info.summary)}"),
+                 _para(f"{len(self.case.events)} events, {len(self.case.evidence)} evidence "
+                       f"items, {len(self.case.sources)} sources, {len(self.case.actors)} "
+                       f"people and bodies.")]
+        if self.audience != "student":
+            lens_words = {"then": "the standards in force and binding at the time",
+                          "now": f"the standards in force on {self.as_of or date.today()}",
+                          "best": "every standard as a benchmark"}[self.lens]
+            parts.append(_para(f"Checked against {len(self.protocols)} standards under the "
+                               f"'{self.lens}' lens ({lens_words}): "
+                               f"{int(f['violation'].sum())} violations, "
+                               f"{int((f['status'] == 'fail').sum())} failures in all, "
+                               f"{int((f['status'] == 'unknown').sum())} questions the record "
+                               "cannot answer."))
+            earliest = self.consequences.earliest
+            if earliest:
+                parts.append(_para("Earliest preventable point: "
+                                   + self._text(earliest["sentence"])))
+            parts.append(f"<p><em>{escape(DISCLAIMER)}</em></p>")
+        return Html("".join(parts))
+
+    def key_violations(self) -> Html:
+        """Counsel's lead: the violations, with basis and sources."""
+        v = self.findings[self.findings["violation"]]
+        if v.empty:
+            return Html(_para(f"No violations under the '{self.lens}' lens."))
+        cols = ["rule", "rule_title", "event", "event_date", "basis", "explanation", "sources"]
+        return self._table(v[cols])
+
+    def cast(self) -> Html:
+        return self._table(cast_table(self.case, redact=self.redact).drop(columns=["id"]))
+
+    def sources(self) -> Html:
+        table = sources_table(self.case, redact=self.redact)
+        return self._table(table, links={"title": "url"})
+
+    def chronology(self) -> Html:
+        cols = ["when", "precision", "event", "what", "who", "account", "sources", "disputed"]
+        table = chronology_table(self.case, redact=self.redact)
+        if self.audience == "student":
+            table = table[table["context"] == ""]
+        return self._table(table[cols])
+
+    def disputes(self) -> Html:
+        table = disputes_table(self.case, redact=self.redact)
+        if table.empty:
+            return Html(_para("No fact is disputed in this case file."))
+        return self._table(table)
+
+    def timeline(self, upto: str | None = None) -> Figure:
+        from .figures import timeline_figure
+
+        found = None if self.audience == "student" else self.findings
+        return Figure(timeline_figure(self.case, found, upto=upto, redact=self.redact),
+                      "timeline")
+
+    def graph(self, upto: str | None = None) -> Figure:
+        from .figures import graph_figure
+
+        found = None if self.audience == "student" else self.findings
+        return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact), "graph")
+
+    def standards(self) -> Html:
+        if self.audience == "student":
+            return Html(_para("Findings are not part of the student edition."))
+        return self._table(findings_by_standard(self.findings, self.protocols))
+
+    def findings_table(self) -> Html:
+        if self.audience == "student":
+            return Html(_para("Findings are not part of the student edition."))
+        f = self.findings.sort_values(["violation", "status"], ascending=[False, True],
+                                      kind="stable")
+        cols = ["rule", "rule_title", "event", "event_date", "status", "basis", "in_force",
+                "binds", "counts", "explanation", "decided_by", "citation"]
+        return self._table(f[f["status"].isin(["fail", "unknown"])][cols])
+
+    def failure_chains(self) -> Html:
+        if self.audience == "student":
+            return Html("")
+        cons = self.consequences
+        parts = []
+        if cons.chains.empty:
+            parts.append(_para(f"No violations under the '{self.lens}' lens."))
+        else:
+            chains = cons.chains.assign(harms=cons.chains["harms"].map(", ".join))
+            parts.append(table_html(self.redactor.frame(chains) if self.redactor else chains,
+                                    max_rows=None).replace("all_harms", "leads to every harm"))
+        if cons.earliest:
+            parts.append(_para("Earliest preventable point: "
+                               + self._text(cons.earliest["sentence"])))
+        for proto, sentence in cons.counterfactuals.items():
+            parts.append(_para(f"{proto}: {self._text(sentence)}"))
+        parts.append(f"<p><em>{escape(DISCLAIMER)}</em></p>")
+        return Html("".join(parts))
+
+    def discovery(self) -> Html:
+        if self.audience == "student":
+            return Html("")
+        table = discovery_list(self.findings)
+        if table.empty:
+            return Html(_para("The record answers every rule that was checked."))
+        return self._table(table)
+
+    def lenses(self) -> Html:
+        if self.audience == "student":
+            return Html("")
+        return self._table(lens_comparison(self.case, self.protocols, self.as_of))
+
+    # -- teaching ---------------------------------------------------------------------
+    def decision_points(self) -> list[str]:
+        """Events a class stops at: those with exercises, then the steps rules apply to."""
+        with_exercises = [ex.at for ex in self.case.file.exercises]
+        checked = set(self.findings["event"])
+        ordered = [e for e in chronology_table(self.case)["event"]
+                   if e in with_exercises or (e in checked and not
+                                              self.case.event_by_id[e].context)]
+        return list(dict.fromkeys(ordered))
+
+    def walkthrough(self) -> list[Html | Figure]:
+        """Each decision point: the timeline as known then, what happened, the questions —
+        and, for trainers only, the model answers, the rules and how the record fares."""
+        if not self.teaching:
+            return []
+        parts: list[Html | Figure] = []
+        for n, eid in enumerate(self.decision_points(), start=1):
+            ev = self.case.event_by_id[eid]
+            when = " | ".join(dict.fromkeys(d.human() for d in self.case.dates(ev)))
+            parts.append(Html(_heading(f"Decision point {n}: {ev.type.replace('-', ' ')} "
+                                       f"({when})") + _para(self._text(ev.summary))))
+            parts.append(self.timeline(upto=eid))
+            text = []
+            for ex in [x for x in self.case.file.exercises if x.at == eid]:
+                text.append(f"<p><strong>Question.</strong> {escape(self._text(ex.question))}"
+                            "</p>")
+                if ex.hint:
+                    text.append(f"<p><em>Hint: {escape(self._text(ex.hint))}</em></p>")
+                if self.audience == "trainer":
+                    text.append(f"<p><strong>Model answer.</strong> "
+                                f"{escape(self._text(ex.answer))}</p>")
+                    if ex.rules:
+                        text.append(_para("Rules: " + ", ".join(ex.rules)))
+            here = self.findings[(self.findings["event"] == eid)
+                                 & (self.findings["status"] != "not_applicable")]
+            if not here.empty:
+                text.append("<p><strong>What rule would have stopped this?</strong> These "
+                            "standards speak to this step. Which applied at the time, and "
+                            "did the record meet them?</p><ul>")
+                for r in here.drop_duplicates("rule").itertuples():
+                    answer = (f" — <em>{escape(r.status)}: {escape(r.explanation)}</em>"
+                              if self.audience == "trainer" else "")
+                    text.append(f"<li>{escape(r.rule)}: {escape(r.rule_title)}{answer}</li>")
+                text.append("</ul>")
+            parts.append(Html("".join(text)))
+        return parts or [Html(_para("This case file has no decision points."))]
+
+    def provenance_inputs(self) -> dict[str, Any]:
+        return {"casebook": __version__, "case": self.case.display_path,
+                "lens": self.lens, "as_of": self.as_of or "", "audience": self.audience,
+                "redacted": self.redact}
