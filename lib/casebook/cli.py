@@ -83,6 +83,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FOUND if bool(findings["violation"].any()) else EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import render_report
+
+    result = render_report(args.path, args.output, audience=args.audience, lens=args.lens,
+                           as_of=args.as_of, redact=args.redact,
+                           protocols=",".join(args.protocol) if args.protocol else "all")
+    print(result.html)
+    return EXIT_OK
+
+
 def _as_of(text: str) -> str:
     from .dates import DateSyntaxError, parse_edtf
 
@@ -91,6 +101,12 @@ def _as_of(text: str) -> str:
     except DateSyntaxError as err:
         raise argparse.ArgumentTypeError(err.message) from None
     return text
+
+
+def _default_reports() -> Path:
+    from .paths import repo_root
+
+    return repo_root() / "reports"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,6 +148,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--width", type=int, default=100, help="table width (default 100)")
     p.set_defaults(run=_cmd_check)
+
+    p = sub.add_parser("report", help="render the case-study report (HTML, notebook, tables)",
+                       description="Execute the case-study notebook for one variant and write "
+                                   "its folder: report.html (self-contained), and except for "
+                                   "students the executed notebook, findings.csv, "
+                                   "chronology.csv and chronology.xlsx. Prints the HTML path.")
+    p.add_argument("path", metavar="CASE", help="a case file")
+    p.add_argument("-o", "--output", default=str(_default_reports()), metavar="DIR",
+                   help="output folder (default: reports/ in the checkout)")
+    p.add_argument("--audience", choices=["counsel", "trainer", "student"], default="counsel")
+    p.add_argument("--lens", choices=["then", "now", "best"], default="then")
+    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE")
+    p.add_argument("--redact", action="store_true",
+                   help="private persons by role only; source URLs withheld")
+    p.add_argument("--protocol", action="append", metavar="ID",
+                   help="a protocol id (repeatable; default: all)")
+    p.set_defaults(run=_cmd_report)
     return parser
 
 

@@ -47,15 +47,15 @@ def table_html(frame: pd.DataFrame, *, links: dict[str, str] | None = None,
     cols = [c for c in frame.columns if c not in hidden]
     rows = frame if max_rows is None else frame.head(max_rows)
     head = "".join(f'<th style="text-align:left;border-bottom:2px solid #999;padding:4px">'
-                   f"{escape(c)}</th>" for c in cols)
+                   f"{escape(str(c).replace('_', ' '))}</th>" for c in cols)
     body = []
     for _, row in rows.iterrows():
         cells = []
         for c in cols:
             value = row[c]
             text = link(row[links[c]] or None, value) if c in links else escape(value)
-            cells.append(f'<td style="vertical-align:top;border-bottom:1px solid #ddd;'
-                         f'padding:4px">{text}</td>')
+            cells.append(f'<td style="text-align:left;vertical-align:top;'
+                         f'border-bottom:1px solid #ddd;padding:4px">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="casebook-table" style="{_TABLE_CSS}"><thead><tr>{head}</tr>'
             f"</thead><tbody>{''.join(body)}</tbody></table>")

@@ -131,8 +131,11 @@ class Workbook:
 
     # -- sections ---------------------------------------------------------------------
     def setup(self, shared_plotly: str | None = None) -> Html:
-        """Load plotly.js once for the document (inline unless a shared copy is given)."""
-        return Html(plotly_loader(shared_plotly))
+        """Where plotly.js comes from. JupyterLab draws the figures itself; the HTML report
+        gets plotly.js inlined by ``casebook report`` after conversion, or — for a batch of
+        reports sharing one copy — from ``shared_plotly`` beside the report. Inlining 4.6 MB
+        here would make papermill rewrite it after every cell."""
+        return Html(plotly_loader(shared_plotly) if shared_plotly else "")
 
     def summary(self) -> Html:
         info = self.case.file.case
@@ -292,6 +295,23 @@ class Workbook:
                 text.append("</ul>")
             parts.append(Html("".join(text)))
         return parts or [Html(_para("This case file has no decision points."))]
+
+    def export(self, folder: str | Path) -> list[Path]:
+        """findings.csv, chronology.csv and chronology.xlsx (chronology and findings sheets)
+        for counsel and trainers; students get no tables. Returns the files written."""
+        if not folder or self.audience == "student":
+            return []
+        out = Path(folder)
+        chronology = chronology_table(self.case, redact=self.redact)
+        if self.redactor:
+            chronology = self.redactor.frame(chronology)
+        findings = self.findings.drop(columns=["event_earliest"])
+        findings.to_csv(out / "findings.csv", index=False)
+        chronology.to_csv(out / "chronology.csv", index=False)
+        with pd.ExcelWriter(out / "chronology.xlsx", engine="openpyxl") as xl:
+            chronology.to_excel(xl, sheet_name="chronology", index=False)
+            findings.to_excel(xl, sheet_name="findings", index=False)
+        return [out / "findings.csv", out / "chronology.csv", out / "chronology.xlsx"]
 
     def provenance_inputs(self) -> dict[str, Any]:
         return {"casebook": __version__, "case": self.case.display_path,

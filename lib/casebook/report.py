@@ -1,0 +1,235 @@
+"""``casebook report``: run the case-study notebook and write the exhibits, atomically.
+
+One folder per variant — ``<out>/<case id or alias>/<audience>-<lens>[-<as_of>][-redacted]/`` —
+so variants never overwrite each other. The folder holds a self-contained ``report.html``
+(opens offline with every chart) and, except for students, the executed notebook,
+``findings.csv``, ``chronology.csv`` and ``chronology.xlsx``. Everything is written into a
+temporary folder beside the target and swapped in by rename: a reader (or a crash) sees the
+old report or the new one, never half of either. Each report carries a provenance stamp:
+casebook version, commit, input hashes, lens, ``as_of`` and time of generation.
+
+Papermill runs the notebook through its Python API with absolute paths and without changing
+any working directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import CasebookError
+from .paths import protocols_dir, registry_path, repo_root, resolve, vocabulary_path
+
+__all__ = ["NOTEBOOK", "ReportError", "ReportResult", "provenance", "render_report",
+           "variant_name"]
+
+NOTEBOOK = "notebooks/case-study.ipynb"
+REMOVE_TAGS = {"student": {"analysis", "answers"}, "counsel": {"teaching"}, "trainer": set()}
+
+
+class ReportError(CasebookError):
+    """The notebook failed for this case; ``failed_notebook`` keeps the executed notebook
+    (papermill marks the failing cell) beside the previous good report."""
+
+    def __init__(self, message: str, failed_notebook: Path | None):
+        super().__init__(message)
+        self.failed_notebook = failed_notebook
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    folder: Path
+    html: Path
+    files: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def variant_name(audience: str, lens: str, as_of: str | None, redact: bool) -> str:
+    parts = [audience, lens]
+    if lens == "now" and as_of:
+        parts.append(as_of)
+    if redact:
+        parts.append("redacted")
+    return "-".join(parts)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(repo_root()), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def provenance(case_path: Path, notebook: Path, lens: str, as_of: str | None,
+               audience: str, redact: bool) -> dict[str, Any]:
+    """What produced a report: version, commit, input hashes, parameters, time."""
+    inputs = {"case file": case_path, "notebook": notebook, "vocabulary": vocabulary_path(),
+              "registry": registry_path()}
+    hashes = {name: _sha256(p) for name, p in inputs.items()}
+    hashes |= {f"protocol {p.stem}": _sha256(p) for p in sorted(protocols_dir().glob("*.yaml"))}
+    return {
+        "casebook": __version__,
+        "commit": _commit(),
+        "lens": lens,
+        "as_of": as_of or datetime.now(UTC).date().isoformat(),
+        "audience": audience,
+        "redacted": redact,
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs_sha256": hashes,
+    }
+
+
+def _stamp_html(stamp: dict[str, Any], redactor_case_label: str) -> str:
+    from .display import escape
+
+    rows = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
+                   for k, v in stamp["inputs_sha256"].items())
+    return (
+        '<div class="casebook-provenance" style="font-size:12px;color:#555;margin-top:2em">'
+        f"<p>Provenance — casebook {escape(stamp['casebook'])}, commit "
+        f"<code>{escape(stamp['commit'][:12])}</code>, case {escape(redactor_case_label)}, "
+        f"lens <strong>{escape(stamp['lens'])}</strong>, as of {escape(stamp['as_of'])}, "
+        f"audience {escape(stamp['audience'])}{', redacted' if stamp['redacted'] else ''}, "
+        f"generated {escape(stamp['generated'])}.</p>"
+        f"<details><summary>Input hashes (SHA-256)</summary><table>{rows}</table></details>"
+        "</div>")
+
+
+def _filter_cells(nb: Any, audience: str) -> None:
+    """Remove (not hide) the cells an audience must not get, and strip the parameters."""
+    drop = REMOVE_TAGS[audience]
+    nb.cells = [c for c in nb.cells
+                if not drop & set(c.get("metadata", {}).get("tags", []))]
+
+
+def _scrub(nb: Any, redactor: Any) -> None:
+    """The safety net of redaction: every source and every text output, once more."""
+    for cell in nb.cells:
+        cell.source = redactor(cell.source)
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = redactor(out["text"])
+            data = out.get("data", {})
+            for mime in ("text/html", "text/plain", "text/markdown"):
+                if mime in data:
+                    value = data[mime]
+                    data[mime] = (redactor(value) if isinstance(value, str)
+                                  else [redactor(v) for v in value])
+            if "application/vnd.plotly.v1+json" in data:
+                data["application/vnd.plotly.v1+json"] = redactor.deep(
+                    data["application/vnd.plotly.v1+json"])
+
+
+def _to_html(nb: Any, audience: str, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = audience == "counsel"
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    nb.metadata["title"] = title
+    body, _resources = exporter.from_notebook_node(nb)
+    return str(body)
+
+
+def _execute(papermill: Any, notebook: Path, executed: Path, parameters: dict[str, Any]
+             ) -> None:
+    papermill.execute_notebook(str(notebook), str(executed), parameters=parameters,
+                               progress_bar=False, log_output=False, kernel_name="python3")
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Replace ``final`` by ``tmp`` with renames only."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def render_report(case: str | Path, out_dir: str | Path = "reports", *,
+                  audience: str = "counsel", lens: str = "then", as_of: str | None = None,
+                  redact: bool = False, protocols: str = "all",
+                  shared_plotly: str | None = None) -> ReportResult:
+    """Execute the notebook for one variant and write its folder (see the module docstring)."""
+    import time
+
+    import nbformat
+    import papermill
+
+    from .display import plotly_loader
+    from .load import load_case
+    from .redact import Redactor
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    case_path = resolve(case)
+    loaded = load_case(case_path)  # invalid input stops here, with located problems
+    redactor = Redactor.for_case(loaded) if redact else None
+    case_label = redactor.case_alias if redactor else loaded.id
+    out_root = Path(out_dir).expanduser().resolve()
+    final = out_root / case_label / variant_name(audience, lens, as_of, redact)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    tmp.chmod(0o755)
+    notebook = repo_root() / NOTEBOOK
+    try:
+        executed = tmp / "case-study.ipynb"
+        t = time.perf_counter()
+        try:
+            _execute(papermill, notebook, executed, {
+                "case": str(case_path), "protocols": protocols, "lens": lens,
+                "as_of": as_of or "", "audience": audience, "redact": redact,
+                "shared_plotly": shared_plotly or "",
+                "export": "" if audience == "student" else str(tmp)})
+        except papermill.PapermillExecutionError as err:
+            kept = final.parent / f"{final.name}.failed.ipynb"
+            if executed.exists():
+                os.replace(executed, kept)
+            raise ReportError(f"{case_path}: the notebook failed in cell {err.exec_count} "
+                              f"({err.ename}: {err.evalue}); the executed notebook is kept at "
+                              f"{kept}", kept if kept.exists() else None) from None
+        timings["execute"] = time.perf_counter() - t
+        t = time.perf_counter()
+        nb = nbformat.read(executed, as_version=4)
+        _filter_cells(nb, audience)
+        if redactor:
+            _scrub(nb, redactor)
+        stamp = provenance(case_path, notebook, lens, as_of, audience, redact)
+        nb.metadata["casebook"] = stamp
+        html = _to_html(nb, audience, f"casebook — {case_label}")
+        html = html.replace("</body>", _stamp_html(stamp, case_label) + "</body>", 1)
+        if not shared_plotly:  # a self-contained exhibit: plotly.js inline, before any figure
+            html = html.replace("</head>", plotly_loader() + "</head>", 1)
+        if redactor:
+            html = redactor(html)
+        (tmp / "report.html").write_text(html, encoding="utf-8")
+        (tmp / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+        timings["convert"] = time.perf_counter() - t
+        if audience == "student":
+            executed.unlink()
+        else:
+            nbformat.write(nb, executed)
+        files = sorted(p.relative_to(tmp) for p in tmp.iterdir())
+        _swap_in(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    timings["total"] = time.perf_counter() - t0
+    return ReportResult(final, final / "report.html", [final / f for f in files], timings)
