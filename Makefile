@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CASE ?= casefile/williams-shinola.yaml
 JOBS ?= auto
 
-.PHONY: report test lint venv venv-test bench schema clean
+.PHONY: report test lint lab venv venv-test bench schema clean
 
 venv:
 	@install/bootstrap.sh
@@ -15,7 +15,7 @@ venv-test:
 	@install/bootstrap.sh test
 
 report: venv
-	@$(BIN)/casebook show $(CASE)
+	@$(BIN)/casebook report $(CASE) --audience counsel --lens then
 
 test: venv-test
 	@$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
@@ -23,6 +23,9 @@ test: venv-test
 lint: venv-test
 	@$(BIN)/ruff check lib tests bench
 	@$(BIN)/mypy
+
+lab: venv
+	@$(BIN)/jupyter lab notebooks/case-study.ipynb
 
 schema: venv
 	@$(BIN)/python -m casebook.schema --write

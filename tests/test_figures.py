@@ -214,7 +214,7 @@ def test_violation_gets_the_high_severity_colour_and_names_the_rule() -> None:
     tr, i = _marks(timeline())["warrant-request"]
     assert _colour(tr, i) == SEVERITY_COLOURS["high"]
     hover = tr.hovertext[i]
-    assert "violation: MSP-1" in hover
+    assert "<b>violation</b>: MSP-1 (" in hover          # with the rule's title
     # failed rules that do not count under `then` are listed too, after the violations
     assert "DPD-2023-2" in hover and hover.index("MSP-1") < hover.index("DPD-2023-2")
 
@@ -315,7 +315,7 @@ def test_upto_shows_only_what_was_known_at_the_lineup() -> None:
     shown = set(_marks(fig))
     assert shown == set(known_at(williams(), "photo-lineup"))
     assert {"offense", "fr-search", "photo-lineup", "mayor-letter-2019"} <= shown
-    assert "warrant-request" in shown                 # may have come before: July–23 Aug 2019
+    assert "warrant-request" in shown                 # may have come before: July to 23 Aug 2019
     for later in ("arrest", "warrant-issued", "detention", "dismissal", "settlement"):
         assert later not in shown
     assert set(_key_labels(fig)) == {"offense", "fr-search", "photo-lineup"}
@@ -380,7 +380,7 @@ def test_failed_steps_are_outlined_and_violations_emphasised() -> None:
     assert _line(*nodes["photo-lineup"]) == (FAIL_LINE, 2)          # fails, none count
     assert _line(*nodes["offense"])[0] != FAIL_LINE
     tr, i = nodes["warrant-request"]
-    assert "violation: MSP-1" in tr.hovertext[i]
+    assert "<b>violation</b>: MSP-1" in tr.hovertext[i]
     other, j = nodes["photo-lineup"]
     assert tr.marker.size[i] > other.marker.size[j]
 

@@ -19,9 +19,12 @@ rule, a thick one a violation. Edge styles differ by label.
 
 Both take ``findings`` from :func:`casebook.findings.evaluate`; ``upto=event_id`` shows only
 what was known at that decision point (:func:`known_at`); people are named only through
-:meth:`ActorView.label` with ``redact``. Case text is HTML-escaped, since plotly renders a
-subset of HTML in hover text and labels. Geometry (width, height, axis ranges) is fixed so the
-output is deterministic and the label layout can be checked in pixels.
+:meth:`ActorView.label` with ``redact`` (redact the case text itself with
+:func:`casebook.redact.redact_case`). Case text is HTML-escaped, since plotly renders a subset
+of HTML in hover text and labels. Width, height and axis ranges are fixed, so the output is
+deterministic and the label layout can be checked in pixels. For readers of the figure data:
+timeline event traces carry ``customdata`` ``[event id, lane]``, graph node traces the node
+id, and the key-step annotations are named ``key-step:<event type>``.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ class _Verdict:
     failed: tuple[str, ...] = ()
     violations: tuple[str, ...] = ()
     severity: str | None = None
+    titles: tuple[tuple[str, str], ...] = ()     # (rule, title) of the violations
 
 
 def _verdicts(findings: pd.DataFrame | None) -> dict[str, _Verdict]:
@@ -96,7 +100,9 @@ def _verdicts(findings: pd.DataFrame | None) -> dict[str, _Verdict]:
         rest = tuple(r for r in dict.fromkeys(str(r) for r in rows["rule"]) if r not in v_ids)
         sev = min((str(s) for s in viol["severity"]), default=None,
                   key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else len(SEVERITIES))
-        out[str(event)] = _Verdict(v_ids + rest, v_ids, sev)
+        titles = tuple(dict(zip(viol["rule"].astype(str), viol["rule_title"].astype(str),
+                                strict=True)).items()) if "rule_title" in viol else ()
+        out[str(event)] = _Verdict(v_ids + rest, v_ids, sev, titles)
     return out
 
 
@@ -105,7 +111,7 @@ def _esc(text: object) -> str:
 
 
 def _wrap(text: str, width: int = 70) -> str:
-    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width)) or ""
+    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width))
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -119,14 +125,17 @@ def _date_text(case: Case, ev: Event) -> str:
 
 def _who(case: Case, ev: Event, redact: bool) -> list[str]:
     return [f"{role.replace('_', ' ')}: "
-            + _esc(", ".join(_short(case.actors[a].label(redact)) for a in ids))
+            + _esc(", ".join(_short(case.actors[a].label(redact), 45) for a in ids))
             for role, ids in ev.participants.items() if ids]
 
 
 def _rules_text(v: _Verdict) -> list[str]:
-    lines = [f"violation: {_esc(r)}" for r in v.violations]
-    lines += [f"failed (does not count under this lens): {_esc(r)}"
-              for r in v.failed if r not in v.violations]
+    titles = dict(v.titles)
+    lines = [f"<b>violation</b>: {_esc(r)}" + (f" ({_esc(_short(titles[r], 50))})"
+                                                if r in titles else "") for r in v.violations]
+    rest = [r for r in v.failed if r not in v.violations]
+    if rest:
+        lines.append(_wrap("failed, not counting under this lens: " + ", ".join(rest)))
     return lines
 
 
@@ -164,7 +173,8 @@ def _legend_only(name: str, symbol: str, colour: str, line: str, width: float) -
 
 TL_WIDTH, TL_MARGIN = 1200, {"l": 200, "r": 30, "t": 120, "b": 60}
 ROW_PX, LANE_GAP, POINT_PX, BAR_ROWS = 30, 0.8, 11, 0.5
-_OPEN_LO, _OPEN_HI = date.min, date.max
+Y_PAD = 0.7                     # rows of space above the first and below the last mark
+_DAY = timedelta(days=1)
 
 
 def _registry_top(case: Case, rid: str) -> str:
@@ -192,11 +202,10 @@ def _resolve(case: Case, actor_id: str) -> str | None:
     return None
 
 
-def _lane(case: Case, ev: Event, redact: bool) -> tuple[str, str]:
-    """(lane name, stage) — the first acting agency in role order, else the stage's lane."""
-    stage = case.vocabulary.event_types[ev.type].stage
+def _lane(case: Case, ev: Event, redact: bool) -> str:
+    """The lane of the first acting agency in role order, else the lane of the event's stage."""
     if ev.context:
-        return "Context", "context"
+        return "Context"
     agencies = acting_agencies(case, ev)
     for role in ACTING_ROLES:
         for aid in ev.participants.get(role, []):
@@ -204,81 +213,206 @@ def _lane(case: Case, ev: Event, redact: bool) -> tuple[str, str]:
             if rid is None or rid not in agencies:
                 continue
             top = _registry_top(case, rid)
-            entry = case.registry.actors[top]
-            if entry.kind != "person":
-                return entry.name, stage
-            viewers = [a for a in case.actors.values() if a.actor.ref == top]
-            return (viewers[0].label(redact) if viewers else "Other"), stage
-    return _STAGE_LANES.get(stage, "Other"), stage
+            if case.registry.actors[top].kind != "person":
+                return case.registry.actors[top].name
+            return next((a.label(redact) for a in case.actors.values() if a.actor.ref == top),
+                        "Other")
+    return _STAGE_LANES.get(case.vocabulary.event_types[ev.type].stage, "Other")
 
 
 @dataclass
 class _Mark:
+    """One event on the timeline: its lane, its drawn days (clipped to the axis) and row."""
+
     ev: Event
     lane: str
-    start: date          # clipped to the axis
-    end: date            # inclusive, clipped to the axis
+    stage: str
+    start: date
+    end: date            # inclusive
     point: bool
     y: float = 0.0
 
+    @property
+    def anchor(self) -> datetime:
+        """A dot's day, or the middle of a bar."""
+        start = datetime.combine(self.start, time())
+        return start if self.point else start + (self.end + _DAY - self.start) / 2
 
-def _x_range(lows: Iterable[date], highs: Iterable[date]) -> tuple[date, date]:
-    finite = [d for d in [*lows, *highs] if d not in (_OPEN_LO, _OPEN_HI)]
+
+@dataclass(frozen=True)
+class _Scale:
+    """Data to pixels inside the plot area, from the fixed axis ranges."""
+
+    x0: date
+    x1: date
+    width: float
+    y_top: float
+
+    def x(self, d: date | datetime) -> float:
+        t0 = datetime.combine(self.x0, time())
+        t = d if isinstance(d, datetime) else datetime.combine(d, time())
+        return (t - t0) / (datetime.combine(self.x1, time()) - t0) * self.width
+
+    def y(self, row: float) -> float:
+        return (row - self.y_top) * ROW_PX
+
+    def box(self, m: _Mark) -> tuple[float, float, float, float]:
+        """The pixels a mark covers: a dot's disc or a bar's full days."""
+        half = (POINT_PX if m.point else BAR_ROWS * ROW_PX) / 2
+        left = self.x(m.start) - (POINT_PX / 2 if m.point else 0)
+        right = self.x(m.start) + POINT_PX / 2 if m.point else self.x(m.end + _DAY)
+        return left, self.y(m.y) - half, right, self.y(m.y) + half
+
+
+def _x_range(bounds: Iterable[tuple[date, date]]) -> tuple[date, date]:
+    """Every finite bound, padded; open ends (date.min / date.max) run off the axis."""
+    finite = [d for pair in bounds for d in pair if d not in (date.min, date.max)]
     lo, hi = min(finite), max(finite)
     pad = timedelta(days=max(15, (hi - lo).days * 0.03))
     return lo - pad, hi + pad
 
 
-def _stack(marks: list[_Mark], px: Any) -> int:
-    """Give overlapping marks in a lane their own sub-row; returns the number of sub-rows."""
+def _stack(marks: list[_Mark], scale: _Scale) -> int:
+    """Give marks of a lane that would touch their own sub-row; returns the number of rows."""
     rows: list[float] = []
     for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id)):
-        left = px(m.start) - POINT_PX if m.point else px(m.start)
-        right = px(m.start) + POINT_PX if m.point else px(m.end + timedelta(days=1))
-        row = next((i for i, r in enumerate(rows) if r + 3 < left), len(rows))
-        if row == len(rows):
-            rows.append(right)
-        rows[row] = right
+        left, _, right, _ = scale.box(m)
+        row = next((i for i, r in enumerate(rows) if r + 6 < left), len(rows))
+        rows[row:row + 1] = [right]
         m.y = row
     return max(len(rows), 1)
 
 
-def _lane_order(marks: list[_Mark], stages: Mapping[str, str]) -> list[str]:
+def _lane_order(marks: list[_Mark]) -> list[str]:
     """Context first, the public last, the rest by their earliest stage, then first date."""
     key: dict[str, tuple[int, int, date, str]] = {}
     for m in marks:
-        rank = STAGES.index(stages[m.ev.id]) if stages[m.ev.id] in STAGES else len(STAGES)
+        rank = STAGES.index(m.stage) if m.stage in STAGES else len(STAGES)
         group = 0 if m.lane == "Context" else 2 if m.lane == _PUBLIC else 1
         k = (group, rank, m.start, m.lane)
         key[m.lane] = min(key.get(m.lane, k), k)
     return sorted(key, key=lambda lane: key[lane])
 
 
+def _layout_marks(case: Case, events: list[Event], redact: bool
+                  ) -> tuple[list[_Mark], list[tuple[str, float, float]], _Scale]:
+    """Marks with their rows, the lanes as (name, first row, last row), and the scale."""
+    bounds = {ev.id: case.bounds(ev) for ev in events}
+    x0, x1 = _x_range(bounds.values())
+    scale = _Scale(x0, x1, TL_WIDTH - TL_MARGIN["l"] - TL_MARGIN["r"], -Y_PAD)
+    marks = []
+    for ev in events:
+        lo, hi = bounds[ev.id]
+        point = lo == hi and all(d.is_point for d in case.dates(ev))
+        marks.append(_Mark(ev, _lane(case, ev, redact),
+                           case.vocabulary.event_types[ev.type].stage,
+                           max(lo, x0), min(hi, x1 - _DAY), point))
+    lanes, top = [], 0.0
+    for lane in _lane_order(marks):
+        in_lane = [m for m in marks if m.lane == lane]
+        n = _stack(in_lane, scale)
+        for m in in_lane:
+            m.y += top
+        lanes.append((lane, top, top + n - 1))
+        top += n + LANE_GAP
+    return marks, lanes, scale
+
+
 def _place_labels(anchors: list[tuple[str, str, float, float]], plot_w: float,
                   plot_h: float, obstacles: list[tuple[float, float, float, float]]
                   ) -> list[tuple[str, str, float, float]]:
-    """Greedy: each label takes the first offset (above, below, further out …) whose box
-    overlaps no placed label and, if possible, no event mark. Returns (name, text, ax, ay)."""
+    """Greedy: each label takes the first offset (above, below, further out …) whose box stays
+    in the plot and clears every placed label and, if it can, every event mark.
+    ``anchors`` are (name, text, x px, y px); returns (name, text, ax, ay)."""
     placed: list[tuple[float, float, float, float]] = []
     out = []
     offsets = [(0.0, float(dy)) for k in (1, 2, 3, 4) for dy in (-k * 24 - 6, k * 24 + 6)]
     offsets += [(float(dx), dy) for dx in (-70, 70) for _, dy in offsets[:4]]
     for name, text, x, y in sorted(anchors, key=lambda a: (a[2], a[3])):
         w, h = len(text) * FONT * CHAR + 10, FONT * 1.3 + 8
-
-        def box(dx: float, dy: float, x: float = x, y: float = y, w: float = w,
-                h: float = h) -> tuple[float, float, float, float]:
-            return (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
-
-        inside = [o for o in offsets
-                  if 0 <= box(*o)[1] and box(*o)[3] <= plot_h
-                  and 0 <= box(*o)[0] and box(*o)[2] <= plot_w]
-        free = [o for o in inside if not any(_boxes_overlap(box(*o), p, 4) for p in placed)]
-        clear = [o for o in free if not any(_boxes_overlap(box(*o), p) for p in obstacles)]
+        boxes = {o: (x + o[0] - w / 2, y + o[1] - h / 2, x + o[0] + w / 2, y + o[1] + h / 2)
+                 for o in offsets}
+        inside = [o for o, b in boxes.items()
+                  if 0 <= b[0] and b[2] <= plot_w and 0 <= b[1] and b[3] <= plot_h]
+        free = [o for o in inside if not any(_boxes_overlap(boxes[o], p, 4) for p in placed)]
+        clear = [o for o in free if not any(_boxes_overlap(boxes[o], p) for p in obstacles)]
         dx, dy = (clear or free or inside or offsets)[0]
-        placed.append(box(dx, dy))
+        placed.append(boxes[(dx, dy)])
         out.append((name, text, dx, dy))
     return out
+
+
+def _categories(marks: list[_Mark], verdicts: Mapping[str, _Verdict]
+                ) -> list[tuple[str, str, list[_Mark]]]:
+    """(legend name, colour, marks): by the highest violation severity, then none, context."""
+    def sev(m: _Mark) -> str | None:
+        return verdicts.get(m.ev.id, _Verdict()).severity
+
+    out = [(f"Violation, {s} severity", SEVERITY_COLOURS[s],
+            [m for m in marks if not m.ev.context and sev(m) == s]) for s in SEVERITIES]
+    out.append(("No violation", NEUTRAL,
+                [m for m in marks if not m.ev.context and sev(m) not in SEVERITIES]))
+    out.append(("Context (background)", CONTEXT, [m for m in marks if m.ev.context]))
+    return out
+
+
+def _event_traces(case: Case, categories: list[tuple[str, str, list[_Mark]]],
+                  verdicts: Mapping[str, _Verdict], redact: bool) -> list[Any]:
+    """Dots (a scatter) and bars (a horizontal bar trace) per category, one legend entry each;
+    customdata is [event id, lane]."""
+    traces = []
+    for name, colour, group in categories:
+        legend = True
+        for point in (True, False):
+            sub = [m for m in group if m.point == point]
+            if not sub:
+                continue
+            failed = [m.ev.id in verdicts for m in sub]
+            line = {"color": [FAIL_LINE if f else colour for f in failed],
+                    "width": [2 if f else 0.5 for f in failed]}
+            common = {
+                "name": name, "legendgroup": name, "showlegend": legend,
+                "customdata": [[m.ev.id, m.lane] for m in sub], "hoverinfo": "text",
+                "hovertext": [_event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()),
+                                           redact) for m in sub],
+                "y": [m.y for m in sub]}
+            if point:
+                traces.append(go.Scatter(
+                    x=[m.start.isoformat() for m in sub], mode="markers", **common,
+                    marker={"color": colour, "size": POINT_PX, "line": line}))
+            else:
+                traces.append(go.Bar(
+                    orientation="h", base=[m.start.isoformat() for m in sub],
+                    x=[(m.end + _DAY - m.start).days * 86_400_000 for m in sub],
+                    width=BAR_ROWS, opacity=0.8, **common,
+                    marker={"color": colour, "line": line}))
+            legend = False
+    return traces
+
+
+def _bar_ends(case: Case, categories: list[tuple[str, str, list[_Mark]]], scale: _Scale
+              ) -> Any:
+    """Small marks that keep bars readable: a tick on a bar too short to see, and an arrowhead
+    where an open-ended date runs off the axis. Not hoverable, so the bar's hover shows."""
+    xs, ys, symbols, colours = [], [], [], []
+    for _name, colour, group in categories:
+        for m in (m for m in group if not m.point):
+            lo, hi = case.bounds(m.ev)
+            ends = [(m.anchor, "line-ns")] if scale.x(m.end + _DAY) - scale.x(m.start) < 8 \
+                else []
+            ends += [(datetime.combine(scale.x0, time()), "triangle-left")] if lo < scale.x0 \
+                else []
+            ends += [(datetime.combine(scale.x1, time()), "triangle-right")] if hi >= scale.x1 \
+                else []
+            for x, symbol in ends:
+                xs.append(x.isoformat())
+                ys.append(m.y)
+                symbols.append(symbol)
+                colours.append(colour)
+    return go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="skip", showlegend=False,
+                      cliponaxis=False, name="bar ends", marker={
+                          "symbol": symbols, "color": colours, "size": 12,
+                          "line": {"color": colours, "width": 2}})
 
 
 def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
@@ -286,93 +420,32 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
     """The case on a calendar, one lane per actor, with the protocol failures coloured in —
     where in time and by whom things went wrong, and how precisely the record dates them."""
     shown = set(known_at(case, upto)) if upto else set(case.event_by_id)
-    events = [ev for ev in case.events if ev.id in shown]
     verdicts = _verdicts(findings)
-    bounds = {ev.id: case.bounds(ev) for ev in events}
-    x0, x1 = _x_range((b[0] for b in bounds.values()), (b[1] for b in bounds.values()))
-    plot_w = TL_WIDTH - TL_MARGIN["l"] - TL_MARGIN["r"]
-
-    def px(d: date | datetime) -> float:
-        if isinstance(d, datetime):
-            return (d - datetime.combine(x0, time())).total_seconds() / 86400 \
-                / (x1 - x0).days * plot_w
-        return (d - x0).days / (x1 - x0).days * plot_w
-
-    marks: list[_Mark] = []
-    stages: dict[str, str] = {}
-    for ev in events:
-        lo, hi = bounds[ev.id]
-        lane, stages[ev.id] = _lane(case, ev, redact)
-        point = lo == hi and all(d.is_point for d in case.dates(ev))
-        marks.append(_Mark(ev, lane, max(lo, x0), min(hi, x1 - timedelta(days=1)), point))
-    lanes = _lane_order(marks, stages)
-    ticks, top = [], 0.0
-    for lane in lanes:
-        in_lane = [m for m in marks if m.lane == lane]
-        n = _stack(in_lane, px)
-        for m in in_lane:
-            m.y += top
-        ticks.append((top + (n - 1) / 2, lane, top, top + n - 1))
-        top += n + LANE_GAP
-    y_lo, y_hi = -0.7, top - LANE_GAP - 1 + 0.7
-    plot_h = (y_hi - y_lo) * ROW_PX
-
-    def py(y: float) -> float:
-        return (y - y_lo) * ROW_PX
+    marks, lanes, scale = _layout_marks(case, [ev for ev in case.events if ev.id in shown],
+                                        redact)
+    y_bottom = lanes[-1][2] + Y_PAD
+    plot_h = (y_bottom - scale.y_top) * ROW_PX
 
     fig = go.Figure()
-    for i, (_centre, _lane_name, first, last) in enumerate(ticks):
+    for i, (_lane_name, first, last) in enumerate(lanes):
         if i % 2 == 0:
             fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=first - 0.5, y1=last + 0.5,
                           fillcolor="#f4f6f8", line={"width": 0}, layer="below")
-    categories: list[tuple[str, str, list[_Mark]]] = []
-    for sev in SEVERITIES:
-        categories.append((f"Violation, {sev} severity", SEVERITY_COLOURS[sev],
-                           [m for m in marks if verdicts.get(m.ev.id, _Verdict()).severity == sev
-                            and not m.ev.context]))
-    categories.append(("No violation", NEUTRAL, [m for m in marks if not m.ev.context and
-                       verdicts.get(m.ev.id, _Verdict()).severity is None]))
-    categories.append(("Context (background)", CONTEXT, [m for m in marks if m.ev.context]))
-    for name, colour, group in categories:
-        legend = True
-        for point in (True, False):
-            sub = [m for m in group if m.point == point]
-            if not sub:
-                continue
-            hover = [_event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()), redact)
-                     for m in sub]
-            line = {"color": [FAIL_LINE if m.ev.id in verdicts else colour for m in sub],
-                    "width": [2 if m.ev.id in verdicts else 0.5 for m in sub]}
-            common = {"name": name, "legendgroup": name, "showlegend": legend,
-                      "customdata": [[m.ev.id, m.lane] for m in sub], "hovertext": hover,
-                      "hoverinfo": "text", "y": [m.y for m in sub]}
-            if point:
-                fig.add_trace(go.Scatter(
-                    x=[m.start.isoformat() for m in sub], mode="markers", **common,
-                    marker={"size": POINT_PX, "color": colour, "line": line}))
-            else:
-                fig.add_trace(go.Bar(
-                    orientation="h", base=[m.start.isoformat() for m in sub],
-                    x=[(m.end - m.start + timedelta(days=1)).days * 86_400_000 for m in sub],
-                    width=BAR_ROWS, opacity=0.8, **common,
-                    marker={"color": colour, "line": line}))
-            legend = False
-    fig.add_trace(_bar_ends(marks, categories, px, x0, x1, bounds))
+    categories = _categories(marks, verdicts)
+    fig.add_traces(_event_traces(case, categories, verdicts, redact))
+    fig.add_trace(_bar_ends(case, categories, scale))
     fig.add_trace(_legend_only("Failed a rule that does not count under this lens",
                                "circle", NEUTRAL, FAIL_LINE, 2))
 
-    anchors, obstacles, first_of = [], [], {}
+    first_of: dict[str, _Mark] = {}
     for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id)):
-        left = px(m.start) - (POINT_PX / 2 if m.point else 0)
-        right = px(m.start) + POINT_PX / 2 if m.point else px(m.end + timedelta(days=1))
-        half = (POINT_PX if m.point else BAR_ROWS * ROW_PX) / 2
-        obstacles.append((left, py(m.y) - half, right, py(m.y) + half))
-        if m.ev.type in KEY_STEPS and m.ev.type not in first_of:
-            first_of[m.ev.type] = m
-            anchors.append((m.ev.type, KEY_STEPS[m.ev.type], _anchor_px(m, px), py(m.y)))
-    for etype, text, dx, dy in _place_labels(anchors, plot_w, plot_h, obstacles):
+        first_of.setdefault(m.ev.type, m)
+    anchors = [(t, KEY_STEPS[t], scale.x(m.anchor), scale.y(m.y))
+               for t, m in first_of.items() if t in KEY_STEPS]
+    for etype, text, dx, dy in _place_labels(anchors, scale.width, plot_h,
+                                             [scale.box(m) for m in marks]):
         m = first_of[etype]
-        fig.add_annotation(x=_anchor_x(m), y=m.y, text=text, name=f"key-step:{etype}",
+        fig.add_annotation(x=m.anchor.isoformat(), y=m.y, text=text, name=f"key-step:{etype}",
                            ax=dx, ay=dy, showarrow=True, arrowhead=0, arrowwidth=1,
                            arrowcolor="#555", font={"size": FONT}, bgcolor="white",
                            bordercolor="#555", borderwidth=1, borderpad=3)
@@ -386,51 +459,14 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
         width=TL_WIDTH, height=round(plot_h) + margin["t"] + margin["b"], margin=margin,
         hovermode="closest", barmode="overlay", plot_bgcolor="white",
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11}},
-        xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()], "title": "Date",
-               "showgrid": True, "gridcolor": "#e5e5e5"},
-        yaxis={"range": [y_hi, y_lo], "title": "Who acted", "showgrid": False, "zeroline": False,
-               "tickvals": [t[0] for t in ticks], "ticktext": [
-                   "<br>".join(textwrap.wrap(_esc(t[1]), 28)[:2]) for t in ticks]},
+        xaxis={"type": "date", "range": [scale.x0.isoformat(), scale.x1.isoformat()],
+               "title": "Date", "showgrid": True, "gridcolor": "#e5e5e5"},
+        yaxis={"range": [y_bottom, scale.y_top], "title": "Who acted", "showgrid": False,
+               "zeroline": False, "tickvals": [(first + last) / 2 for _, first, last in lanes],
+               "ticktext": ["<br>".join(textwrap.wrap(_esc(lane), 28)[:2])
+                            for lane, _, _ in lanes]},
     )
     return fig
-
-
-def _bar_ends(marks: list[_Mark], categories: list[tuple[str, str, list[_Mark]]], px: Any,
-              x0: date, x1: date, bounds: Mapping[str, tuple[date, date]]) -> Any:
-    """Small marks that keep bars readable: a tick on a bar too short to see, and an arrowhead
-    where an open-ended date runs off the axis. Not hoverable, so the bar's hover shows."""
-    colour = {m.ev.id: c for _, c, group in categories for m in group}
-    xs, ys, symbols, colours = [], [], [], []
-    for m in marks:
-        if m.point:
-            continue
-        lo, hi = bounds[m.ev.id]
-        ends = [(x0, "triangle-left")] if lo < x0 else []
-        ends += [(x1, "triangle-right")] if hi > x1 else []
-        if px(m.end + timedelta(days=1)) - px(m.start) < 8:
-            ends.append((datetime.fromisoformat(_anchor_x(m)), "line-ns"))
-        for x, symbol in ends:
-            xs.append(x.isoformat())
-            ys.append(m.y)
-            symbols.append(symbol)
-            colours.append(colour[m.ev.id])
-    return go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="skip", showlegend=False,
-                      cliponaxis=False,
-                      name="bar ends", marker={"symbol": symbols, "color": colours, "size": 12,
-                                               "line": {"color": colours, "width": 2}})
-
-
-def _anchor_x(m: _Mark) -> str:
-    """A dot's day, or the middle of a bar."""
-    if m.point:
-        return m.start.isoformat()
-    start = datetime.combine(m.start, time())
-    return (start + (datetime.combine(m.end + timedelta(days=1), time()) - start) / 2
-            ).isoformat()
-
-
-def _anchor_px(m: _Mark, px: Any) -> float:
-    return float(px(datetime.fromisoformat(_anchor_x(m))))
 
 
 # ---------------------------------------------------------------------------- event graph
@@ -519,13 +555,88 @@ def _evidence_hover(case: Case, n: str, derived: bool, redact: bool) -> str:
         lines.append(_wrap(item.summary))
     if item.implicates:
         lines.append("implicates: " + _esc(", ".join(
-            _short(case.actors[a].label(redact)) for a in item.implicates)))
+            _short(case.actors[a].label(redact), 45) for a in item.implicates)))
     if item.held_by:
-        lines.append("held by: " + _esc(_short(case.actors[item.held_by].label(redact))))
+        lines.append("held by: " + _esc(_short(case.actors[item.held_by].label(redact), 45)))
     if derived:
         lines.append("derived from the face-recognition output")
     lines.append(f"{len(item.sources)} source(s)")
     return "<br>".join(lines)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each node of the graph goes, and the figure width that fits the columns."""
+
+    col: dict[str, int]
+    row: dict[str, int]
+    label: dict[str, list[str]]
+    order: list[str]
+    width: int
+
+    @property
+    def n_cols(self) -> int:
+        return max(self.col.values(), default=0) + 1
+
+    @property
+    def n_rows(self) -> int:
+        return max(self.row.values(), default=0) + 1
+
+
+def _graph_layout(g: nx.DiGraph) -> _Layout:
+    order, col = _columns(g)
+    n_cols = max(col.values(), default=0) + 1
+    width = max(900, min(1500, COL_PX_MIN * n_cols + GR_MARGIN["l"] + GR_MARGIN["r"] + 60))
+    col_px = (width - GR_MARGIN["l"] - GR_MARGIN["r"]) / (n_cols + 1)   # x range: n_cols + 1
+    labels = {n: _short_label(n) for n in order}
+    widths = {n: max(max(map(len, labels[n])) * FONT * CHAR, NODE_PX + 6) for n in order}
+    return _Layout(col, _rows(g, order, col, widths, col_px), labels, order, width)
+
+
+def _edge_traces(g: nx.DiGraph, lay: _Layout, derived: set[str]) -> list[Any]:
+    """One line trace per edge label, and a wide translucent one over every edge that carries
+    FR-derived evidence (so the path of the FR output into the decisions stands out)."""
+    traces = []
+    fr_x: list[float | None] = []
+    fr_y: list[float | None] = []
+    for label, (colour, dash, lw) in _EDGE_STYLES.items():
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for u, v, d in g.edges(data=True):
+            if d["label"] != label:
+                continue
+            segment_x, segment_y = [lay.col[u], lay.col[v], None], [lay.row[u], lay.row[v], None]
+            xs += segment_x
+            ys += segment_y
+            if u in derived or v in derived:
+                fr_x += segment_x
+                fr_y += segment_y
+        if xs:
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
+                                     name=f"edge: {label.replace('_', ' ')}",
+                                     line={"color": colour, "dash": dash, "width": lw}))
+    if fr_x:
+        traces.append(go.Scatter(x=fr_x, y=fr_y, mode="lines", hoverinfo="skip", opacity=0.35,
+                                 name="edge carrying FR-derived evidence",
+                                 line={"color": FR_COLOUR, "width": 4}))
+    return traces
+
+
+def _node_trace(nodes: list[str], name: str, symbol: str, colour: str, lay: _Layout,
+                hover: list[str], verdicts: Mapping[str, _Verdict]) -> Any:
+    """Markers with their short labels above; a failed rule outlines the marker in red, a
+    violation outlines it thickly and makes it larger."""
+    fails = [verdicts.get(n, _Verdict()) for n in nodes]
+    return go.Scatter(
+        x=[lay.col[n] for n in nodes], y=[lay.row[n] for n in nodes], customdata=nodes,
+        text=["<br>".join(_esc(t) for t in lay.label[n]) for n in nodes],
+        mode="markers+text", textposition="top center", textfont={"size": FONT},
+        hovertext=hover, hoverinfo="text", name=name, cliponaxis=False,
+        marker={"symbol": symbol, "color": colour,
+                "size": [NODE_PX + 4 if v.violations else NODE_PX for v in fails],
+                "line": {"color": [FAIL_LINE if v.failed else "white" for v in fails],
+                         "width": [4 if v.violations else 2 if v.failed else 0.5
+                                   for v in fails]}})
 
 
 def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
@@ -537,96 +648,50 @@ def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str 
         g = g.subgraph(_visible(g, set(known_at(case, upto)))).copy()
     verdicts = _verdicts(findings)
     derived, downstream = fr_derived(g), fr_downstream(g)
-    order, col = _columns(g)
-    n_cols = max(col.values(), default=0) + 1
-    width = max(900, min(1500, COL_PX_MIN * n_cols + GR_MARGIN["l"] + GR_MARGIN["r"] + 60))
-    col_px = (width - GR_MARGIN["l"] - GR_MARGIN["r"]) / (n_cols + 1)
-    labels = {n: _short_label(n) for n in order}
-    widths = {n: max(max(map(len, labels[n])) * FONT * CHAR, NODE_PX + 6) for n in order}
-    rows = _rows(g, order, col, widths, col_px)
-    n_rows = max(rows.values(), default=0) + 1
+    lay = _graph_layout(g)
 
-    fig = go.Figure()
-    fr_edges: list[Any] = [[], []]
-    for label, (colour, dash, lw) in _EDGE_STYLES.items():
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for u, v, d in g.edges(data=True):
-            if d["label"] != label:
-                continue
-            xs += [col[u], col[v], None]
-            ys += [rows[u], rows[v], None]
-            if u in derived or v in derived:
-                fr_edges[0] += [col[u], col[v], None]
-                fr_edges[1] += [rows[u], rows[v], None]
-        if xs:
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                                     name=f"edge: {label.replace('_', ' ')}",
-                                     line={"color": colour, "dash": dash, "width": lw}))
-    if fr_edges[0]:
-        fig.add_trace(go.Scatter(x=fr_edges[0], y=fr_edges[1], mode="lines", hoverinfo="skip",
-                                 name="edge carrying FR-derived evidence", opacity=0.35,
-                                 line={"color": FR_COLOUR, "width": 4}))
-
-    def node_group(nodes: list[str]) -> dict[str, Any]:
-        fails = [verdicts.get(n, _Verdict()) for n in nodes]
-        return {"x": [col[n] for n in nodes], "y": [rows[n] for n in nodes],
-                "customdata": nodes, "text": ["<br>".join(_esc(t) for t in labels[n])
-                                              for n in nodes],
-                "mode": "markers+text", "textposition": "top center",
-                "textfont": {"size": FONT}, "hoverinfo": "text",
-                "line_w": [4 if v.violations else 2 if v.failed else 0.5 for v in fails],
-                "line_c": [FAIL_LINE if v.failed else "white" for v in fails],
-                "size": [NODE_PX + 4 if v.violations else NODE_PX for v in fails]}
-
-    events = [n for n in order if g.nodes[n]["node_type"] == "event"]
-    items = [n for n in order if g.nodes[n]["node_type"] == "evidence"]
+    fig = go.Figure(_edge_traces(g, lay, derived))
+    events = [n for n in lay.order if g.nodes[n]["node_type"] == "event"]
+    items = [n for n in lay.order if g.nodes[n]["node_type"] == "evidence"]
+    plain = [n for n in events if not g.nodes[n]["context"]]
     groups = [
-        ("Event", "circle", NEUTRAL,
-         [n for n in events if n not in downstream and not g.nodes[n]["context"]]),
+        ("Event", "circle", NEUTRAL, [n for n in plain if n not in downstream]),
         ("Event downstream of the face-recognition output", "circle", FR_COLOUR,
-         [n for n in events if n in downstream and not g.nodes[n]["context"]]),
+         [n for n in plain if n in downstream]),
         ("Context event", "circle", CONTEXT, [n for n in events if g.nodes[n]["context"]]),
         ("Evidence", "square", EVIDENCE, [n for n in items if n not in derived]),
         ("Evidence derived from the face-recognition output", "square", FR_COLOUR,
          [n for n in items if n in derived]),
     ]
     for name, symbol, colour, nodes in groups:
-        if not nodes:
-            continue
-        spec = node_group(nodes)
-        hover = [_event_hover(case, case.event_by_id[n], verdicts.get(n, _Verdict()), redact)
-                 + ("<br>downstream of the face-recognition output" if n in downstream else "")
-                 if symbol == "circle" else _evidence_hover(case, n, n in derived, redact)
-                 for n in nodes]
-        fig.add_trace(go.Scatter(
-            x=spec["x"], y=spec["y"], customdata=spec["customdata"], text=spec["text"],
-            mode=spec["mode"], textposition=spec["textposition"], textfont=spec["textfont"],
-            hovertext=hover, hoverinfo="text", name=name, cliponaxis=False,
-            marker={"symbol": symbol, "color": colour, "size": spec["size"],
-                    "line": {"color": spec["line_c"], "width": spec["line_w"]}}))
+        if nodes:
+            hover = [_evidence_hover(case, n, n in derived, redact) if symbol == "square" else
+                     _event_hover(case, case.event_by_id[n], verdicts.get(n, _Verdict()), redact)
+                     + ("<br>downstream of the face-recognition output"
+                        if n in downstream else "") for n in nodes]
+            fig.add_trace(_node_trace(nodes, name, symbol, colour, lay, hover, verdicts))
     fig.add_trace(_legend_only("Failed a rule (red outline)", "circle", NEUTRAL, FAIL_LINE, 2))
     fig.add_trace(_legend_only("Violation (thick red outline)", "circle", NEUTRAL, FAIL_LINE, 4))
 
-    ticks: dict[int, str] = {}
+    ticks: dict[int, str] = {}          # a year under the first event of that year
     for n in events:
         year = str(g.nodes[n]["earliest"].year)
-        if col[n] not in ticks and year not in ticks.values():
-            ticks[col[n]] = year
-    plot_h = (n_rows + 0.6) * GR_ROW_PX
-    title, n_lines = _title("Event graph", case, upto, width)
+        if lay.col[n] not in ticks and year not in ticks.values():
+            ticks[lay.col[n]] = year
+    plot_h = (lay.n_rows + 0.6) * GR_ROW_PX
+    title, n_lines = _title("Event graph", case, upto, lay.width)
     margin = {**GR_MARGIN, "t": GR_MARGIN["t"] + 20 * (n_lines - 1)}
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 16}, "subtitle": {"text": (
             "Support flows left to right: evidence → the events that use it → what they "
             "produce. Hover a node for its summary and date.")}},
-        width=width, height=round(plot_h) + margin["t"] + margin["b"], margin=margin,
+        width=lay.width, height=round(plot_h) + margin["t"] + margin["b"], margin=margin,
         hovermode="closest", plot_bgcolor="white", showlegend=True,
         legend={"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container",
                 "yanchor": "bottom", "font": {"size": 11}},
-        xaxis={"range": [-0.5, n_cols + 0.5], "title": "Time order (year of the first event)",
+        xaxis={"range": [-0.5, lay.n_cols + 0.5], "title": "Time order (year of the first event)",
                "tickvals": list(ticks), "ticktext": list(ticks.values()), "showgrid": True,
                "gridcolor": "#eeeeee", "zeroline": False},
-        yaxis={"range": [n_rows - 0.5 + 0.1, -1.0], "visible": False},
+        yaxis={"range": [lay.n_rows - 0.4, -1.0], "visible": False},
     )
     return fig

@@ -138,7 +138,8 @@ def _scrub(nb: Any, redactor: Any) -> None:
 def _to_html(nb: Any, audience: str, title: str) -> str:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="casebook",
+                            extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")])
     exporter.exclude_input = audience == "counsel"
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -1,0 +1,417 @@
+"""The rendered reports in a real headless Chromium, with the network blocked.
+
+Each report variant is rendered once per run (shared between xdist workers through a lock
+file) and reused: the counsel and student editions of the Williams case must draw every
+figure offline; the student edition must hold no answer and no finding; the redacted edition
+must name no private person in any file; and a case file full of injection payloads must
+execute nothing, link nowhere but http(s), and show its payloads as text.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from casebook import CasefileError, load_case
+from tests.browser import BrowserPage, launch_chromium, open_page
+from tests.conftest import FIXTURES, WILLIAMS
+
+HOSTILE = FIXTURES / "cases" / "hostile-input--valid.yaml"
+PAYLOADS = [
+    "<script>window.__casebook_pwned=1</script>",
+    '<img src=x onerror="window.__casebook_pwned=2">',
+    '<svg onload="window.__casebook_pwned=3">',
+    '"><script>window.__casebook_pwned=4</script>',
+    "</script><script>window.__casebook_pwned=5</script>",
+    "[click](javascript:window.__casebook_pwned=6)",
+    '<a href="javascript:window.__casebook_pwned=7">x</a>',
+    "{{7*7}}",
+    "${7*7}",
+]
+FIGURE_TIMEOUT_MS = 60_000
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary root: shared by the xdist workers of one run, never across runs."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _render(tmp_path_factory: pytest.TempPathFactory, case: Path, audience: str,
+            redact: bool = False) -> Path:
+    """The report folder of one variant, rendered once per run whichever worker asks first."""
+    from casebook.report import render_report
+
+    key = f"{case.stem}-{audience}-then{'-redacted' if redact else ''}"
+    shared = _shared_dir(tmp_path_factory) / "casebook-reports"
+    shared.mkdir(exist_ok=True)
+    done = shared / f"{key}.json"
+    with _locked(shared / f"{key}.lock"):
+        if done.exists():
+            return Path(json.loads(done.read_text())["folder"])
+        result = render_report(case, shared / key, audience=audience, lens="then",
+                               redact=redact)
+        done.write_text(json.dumps({"folder": str(result.folder),
+                                    "seconds": result.seconds}))
+        return result.folder
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def williams_counsel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory, WILLIAMS, "counsel")
+
+
+@pytest.fixture(scope="session")
+def williams_student(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory, WILLIAMS, "student")
+
+
+@pytest.fixture(scope="session")
+def williams_redacted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory, WILLIAMS, "counsel", redact=True)
+
+
+@pytest.fixture(scope="session")
+def hostile_trainer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory, HOSTILE, "trainer")
+
+
+@pytest.fixture(scope="session")
+def hostile_counsel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory, HOSTILE, "counsel")
+
+
+# ------------------------------------------------------------------------------ helpers
+
+_FIGURES_DRAWN = """() => {
+    const figs = [...document.querySelectorAll('.casebook-figure')];
+    return figs.length > 0 && figs.every(d => d.querySelector('.main-svg') && d._fullData);
+}"""
+
+_FIGURE_STATE = """() => [...document.querySelectorAll('.casebook-figure')].map(div => ({
+    id: div.id,
+    svg: div.querySelectorAll('.main-svg').length,
+    points: (div._fullData || []).map(t => Math.max(0, ...['x', 'y'].map(
+        k => t[k] ? Array.from(t[k]).filter(v => v !== null && v !== undefined).length : 0))),
+}))"""
+
+
+def _load(view: BrowserPage, folder: Path) -> list[dict[str, Any]]:
+    """Open ``report.html``, wait until Plotly has drawn every figure, return their state."""
+    view.page.goto((folder / "report.html").as_uri(), wait_until="load")
+    try:
+        view.page.wait_for_function(_FIGURES_DRAWN, timeout=FIGURE_TIMEOUT_MS, polling=200)
+    except Exception:  # report the state, not only the timeout
+        view.screenshot(f"{folder.parent.name}-{folder.name}-timeout")
+        pytest.fail(f"figures not drawn in {folder / 'report.html'}: "
+                    f"{view.page.evaluate(_FIGURE_STATE)}; errors: {view.errors()}")
+    return view.page.evaluate(_FIGURE_STATE)
+
+
+def _assert_drawn(figures: list[dict[str, Any]], at_least: int) -> None:
+    assert len(figures) >= at_least, figures
+    for fig in figures:
+        assert fig["svg"] >= 1, f"{fig['id']} has no .main-svg: plotly did not draw it"
+        assert max(fig["points"], default=0) >= 1, f"{fig['id']} has no trace with data: {fig}"
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _folder_texts(folder: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) for every file under ``folder``, and every member of each xlsx."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        where = str(path.relative_to(folder))
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                for member in book.namelist():
+                    yield f"{where}:{member}", book.read(member).decode("utf-8", "replace")
+        else:
+            yield where, path.read_bytes().decode("utf-8", "replace")
+
+
+class _Markup(HTMLParser):
+    """Everything in raw HTML that would run or link: handlers, script bodies, URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.handlers: list[str] = []
+        self.js_urls: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on") and value and "__casebook_pwned" in value:
+                self.handlers.append(f"<{tag} {name}={value!r}>")
+            if value and re.match(r"\s*(javascript|vbscript|data):", value, re.IGNORECASE) \
+                    and name in ("href", "src", "xlink:href", "action", "formaction"):
+                self.js_urls.append(f"<{tag} {name}={value!r}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def _assert_inert_markup(text: str, where: str) -> None:
+    """No payload became markup: no handler, no javascript: URL, no script that is one."""
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    assert not parser.handlers, f"{where}: event handlers from case data: {parser.handlers}"
+    assert not parser.js_urls, f"{where}: script URLs: {parser.js_urls}"
+    injected = [s[:80] for s in parser.scripts if s.lstrip().startswith("window.__casebook")]
+    assert not injected, f"{where}: injected script elements: {injected}"
+    planted = [(t, a) for t, a in parser.tags
+               if (t == "img" and a.get("src") == "x") or (t == "svg" and "onload" in a)]
+    assert not planted, f"{where}: payload elements: {planted}"
+
+
+# ------------------------------------------------------------------------------ figures
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("variant", "at_least"), [
+    ("williams_counsel", 2), ("williams_student", 2), ("williams_redacted", 2)])
+def test_report_draws_every_figure_offline(browser: Any, variant: str, at_least: int,
+                                           request: pytest.FixtureRequest) -> None:
+    folder: Path = request.getfixturevalue(variant)
+    with open_page(browser) as view:
+        figures = _load(view, folder)
+        view.screenshot(f"report-{variant}")
+        view.screenshot(f"report-{variant}-full", full_page=True)
+        _assert_drawn(figures, at_least)
+        assert view.page.evaluate("typeof window.Plotly") == "object", "plotly.js not inlined"
+        assert view.errors() == [], view.errors()
+    if variant == "williams_counsel":
+        ids = " ".join(f["id"] for f in figures)
+        assert "timeline" in ids and "graph" in ids, ids
+
+
+@pytest.mark.browser
+def test_report_requests_nothing_but_its_own_file(browser: Any, williams_counsel: Path
+                                                  ) -> None:
+    """A counsel exhibit is opened on laptops in court: it must not call out to a CDN (the
+    request would fail offline and, online, tell a third party the exhibit was opened)."""
+    with open_page(browser) as view:
+        _load(view, williams_counsel)
+        view.page.wait_for_load_state("load")
+        outside = [u for u in view.blocked if not u.startswith("file:")]
+        assert outside == [], f"report.html requests outside resources: {outside}"
+
+
+# ------------------------------------------------------------------------------ student
+
+
+def test_student_edition_holds_no_answer_and_no_finding(williams_student: Path) -> None:
+    case = load_case(WILLIAMS)
+    answers = [ex.answer for ex in case.file.exercises]
+    assert answers, "the Williams case file has exercises"
+    raw = (williams_student / "report.html").read_text(encoding="utf-8")
+    text = _words(html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+    for answer in answers:
+        # the whole answer, and each of its longer sentences on its own
+        pieces = [answer, *(s for s in re.split(r"(?<=[.;:])\s+", answer) if len(s) >= 40)]
+        for piece in pieces:
+            assert _words(piece) not in text, f"student report contains an answer: {piece!r}"
+    assert "model answer" not in text.lower()
+    for heading in ("Key findings", "Findings by standard", "Failure chains", "Discovery list",
+                    "Then, now, best"):
+        assert not re.search(rf"<h\d[^>]*>\s*{re.escape(heading)}", raw), heading
+    names = sorted(p.name for p in williams_student.iterdir())
+    leaked = [n for n in names if n.endswith((".ipynb", ".csv", ".xlsx"))
+              or n.startswith(("case-study", "findings", "chronology"))]
+    assert leaked == [], f"student folder holds teacher material: {names}"
+    assert "report.html" in names and "provenance.json" in names
+
+
+@pytest.mark.browser
+def test_student_page_shows_no_answer(browser: Any, williams_student: Path) -> None:
+    case = load_case(WILLIAMS)
+    with open_page(browser) as view:
+        _load(view, williams_student)
+        text = _words(view.page.evaluate("document.body.innerText"))
+        headings = view.page.evaluate(
+            "[...document.querySelectorAll('h1,h2,h3,h4')].map(h => h.innerText.trim())")
+    assert "Question." in text, "the student edition shows the questions"
+    for ex in case.file.exercises:
+        assert _words(ex.answer)[:120] not in text
+        assert _words(ex.question)[:120] in text, "every question is shown"
+    assert "model answer" not in text.lower()
+    assert not {"Key findings", "Findings by standard"} & {h.rstrip("¶ ") for h in headings}
+
+
+# ------------------------------------------------------------------------------ redaction
+
+
+def _private_tokens_from_file(path: Path) -> set[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {word.lower() for actor in (data.get("actors") or {}).values()
+            if actor.get("private") is True and actor.get("name")
+            for word in re.findall(r"[^\W\d_]+", actor["name"]) if len(word) >= 3}
+
+
+def test_redacted_edition_names_no_private_person(williams_redacted: Path) -> None:
+    from casebook.redact import Redactor
+
+    tokens = set(Redactor.for_case(load_case(WILLIAMS)).tokens)
+    independent = _private_tokens_from_file(WILLIAMS)
+    assert independent, "the Williams case file has named private persons"
+    # the redactor also lists hyphenated names whole ("julian-borchak"): same words
+    assert {w for t in tokens for w in re.findall(r"[^\W\d_]+", t) if len(w) >= 3} \
+        == independent, (tokens, independent)
+    words = sorted(independent | tokens, key=len, reverse=True)
+    pattern = re.compile(r"(?<![^\W\d_])(" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])",
+                         re.IGNORECASE)
+    out_root = williams_redacted.parent.parent
+    assert not pattern.search(str(williams_redacted.relative_to(out_root)))
+    names = [str(p.relative_to(out_root)) for p in out_root.rglob("*")]
+    assert [n for n in names if pattern.search(n)] == []
+    expected = {"report.html", "provenance.json", "case-study.ipynb", "findings.csv",
+                "chronology.csv", "chronology.xlsx"}
+    assert expected <= {p.name for p in williams_redacted.iterdir()}
+    leaks = []
+    for where, text in _folder_texts(williams_redacted):
+        for m in pattern.finditer(text):
+            leaks.append(f"{where}: …{text[max(0, m.start() - 60):m.end() + 30]!r}…")
+    assert leaks == [], f"{len(leaks)} name tokens in the redacted report:\n" + "\n".join(
+        leaks[:25])
+
+
+# ------------------------------------------------------------------------------ hostile input
+
+_PWNED = "() => typeof window.__casebook_pwned === 'undefined' ? null : window.__casebook_pwned"
+
+_HOVER_ALL = """() => {
+    let hovered = 0;
+    for (const div of document.querySelectorAll('.casebook-figure')) {
+        (div._fullData || []).forEach((t, i) => {
+            const n = t.x ? Array.from(t.x).filter(v => v !== null).length : 0;
+            for (let p = 0; p < Math.min(n, 3); p++) {
+                Plotly.Fx.hover(div, [{curveNumber: i, pointNumber: p}]);
+                hovered += document.querySelectorAll('.hoverlayer .hovertext').length ? 1 : 0;
+            }
+        });
+        Plotly.Fx.unhover(div);
+    }
+    return hovered;
+}"""
+
+_LINKS = """() => [...document.querySelectorAll('a')].map(a => ({
+    href: a.getAttribute('href') ?? a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'),
+    text: a.textContent.slice(0, 60)}))"""
+
+_HANDLERS = """() => [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+    .filter(a => /^on/i.test(a.name) && a.value.includes('__casebook_pwned'))
+    .map(a => el.tagName + ' ' + a.name))"""
+
+
+def test_hostile_fixture_is_valid_and_carries_every_payload() -> None:
+    case = load_case(HOSTILE)
+    raw = HOSTILE.read_text(encoding="utf-8")
+    for payload in PAYLOADS:
+        assert payload in raw, payload
+    assert case.file.exercises and all(ex.answer for ex in case.file.exercises)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("variant", ["hostile_trainer", "hostile_counsel"])
+def test_hostile_case_text_is_shown_never_run(browser: Any, variant: str,
+                                              request: pytest.FixtureRequest) -> None:
+    folder: Path = request.getfixturevalue(variant)
+    raw = (folder / "report.html").read_text(encoding="utf-8")
+    _assert_inert_markup(raw, f"{variant}/report.html")
+    notebook = folder / "case-study.ipynb"
+    for n, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html")
+            if markup:
+                _assert_inert_markup("".join(markup), f"{variant}/case-study.ipynb cell {n}")
+    with open_page(browser) as view:
+        figures = _load(view, folder)
+        _assert_drawn(figures, 2)
+        page = view.page
+        hovered = page.evaluate(_HOVER_ALL)
+        assert hovered >= 1, "no hover label appeared"
+        points = page.locator(".casebook-figure .point")
+        for i in range(min(points.count(), 6)):
+            points.nth(i).hover(force=True, timeout=5_000)
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(300)  # give a planted handler the chance to fire
+        view.screenshot(f"hostile-{variant}")
+        assert page.evaluate(_PWNED) is None, "a payload ran"
+        assert page.evaluate(_HANDLERS) == []
+        links = page.evaluate(_LINKS)
+        scripted = [a for a in links if a["href"] and a["href"].strip().lower().startswith(
+            ("javascript:", "vbscript:", "data:"))]
+        assert scripted == [], scripted
+        foreign = [a for a in links if a["href"] and not a["href"].startswith("#")
+                   and not re.match(r"https?://", a["href"])]
+        assert foreign == [], f"links that are neither in-page nor http(s): {foreign}"
+        assert any(a["href"] and a["href"].startswith("https://example.org/") for a in links)
+        text = page.evaluate("document.body.innerText")
+        missing = [p for p in PAYLOADS if p not in text]
+        assert missing == [], f"payloads dropped instead of escaped: {missing}"
+        assert view.errors() == [], view.errors()
+    if variant == "hostile_trainer":
+        assert "Model answer." in text
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:window.__casebook_pwned=9",
+    "JavaScript:window.__casebook_pwned=9",
+    "data:text/html,<script>window.__casebook_pwned=9</script>",
+    'https://example.org/"><script>window.__casebook_pwned=9</script>',
+])
+def test_script_url_in_a_case_file_is_refused_with_its_location(tmp_path: Path,
+                                                                url: str) -> None:
+    lines = HOSTILE.read_text(encoding="utf-8").splitlines()
+    (at,) = [n for n, line in enumerate(lines) if line.strip().startswith("url: https://")]
+    lines[at] = "    url: " + json.dumps(url)
+    path = tmp_path / "script-url.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CasefileError) as info:
+        load_case(path)
+    problems = info.value.problems
+    assert [(p.line, p.field) for p in problems] == [(at + 1, "sources.s-news.url")], problems
+    assert problems[0].column == 10 and "http" in problems[0].message
+    assert problems[0].path.endswith("script-url.yaml")
