@@ -98,8 +98,9 @@ def _verdicts(findings: pd.DataFrame | None) -> dict[str, _Verdict]:
         viol = rows[rows["violation"].astype(bool)]
         v_ids = tuple(dict.fromkeys(str(r) for r in viol["rule"]))
         rest = tuple(r for r in dict.fromkeys(str(r) for r in rows["rule"]) if r not in v_ids)
-        sev = min((str(s) for s in viol["severity"]), default=None,
-                  key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else len(SEVERITIES))
+        # a severity outside high/medium/low still marks a violation: drawn as low
+        sev = min((str(s) if s in SEVERITIES else "low" for s in viol["severity"]),
+                  default=None, key=SEVERITIES.index)
         titles = tuple(dict(zip(viol["rule"].astype(str), viol["rule_title"].astype(str),
                                 strict=True)).items()) if "rule_title" in viol else ()
         out[str(event)] = _Verdict(v_ids + rest, v_ids, sev, titles)
@@ -230,6 +231,8 @@ class _Mark:
     start: date
     end: date            # inclusive
     point: bool
+    clipped_start: bool = False    # an open start: the bar runs off the axis
+    clipped_end: bool = False
     y: float = 0.0
 
     @property
@@ -306,7 +309,7 @@ def _layout_marks(case: Case, events: list[Event], redact: bool
         point = lo == hi and all(d.is_point for d in case.dates(ev))
         marks.append(_Mark(ev, _lane(case, ev, redact),
                            case.vocabulary.event_types[ev.type].stage,
-                           max(lo, x0), min(hi, x1 - _DAY), point))
+                           max(lo, x0), min(hi, x1 - _DAY), point, lo < x0, hi >= x1))
     lanes, top = [], 0.0
     for lane in _lane_order(marks):
         in_lane = [m for m in marks if m.lane == lane]
@@ -356,8 +359,8 @@ def _categories(marks: list[_Mark], verdicts: Mapping[str, _Verdict]
     return out
 
 
-def _event_traces(case: Case, categories: list[tuple[str, str, list[_Mark]]],
-                  verdicts: Mapping[str, _Verdict], redact: bool) -> list[Any]:
+def _event_traces(categories: list[tuple[str, str, list[_Mark]]],
+                  verdicts: Mapping[str, _Verdict], hover: Mapping[str, str]) -> list[Any]:
     """Dots (a scatter) and bars (a horizontal bar trace) per category, one legend entry each;
     customdata is [event id, lane]."""
     traces = []
@@ -373,8 +376,7 @@ def _event_traces(case: Case, categories: list[tuple[str, str, list[_Mark]]],
             common = {
                 "name": name, "legendgroup": name, "showlegend": legend,
                 "customdata": [[m.ev.id, m.lane] for m in sub], "hoverinfo": "text",
-                "hovertext": [_event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()),
-                                           redact) for m in sub],
+                "hovertext": [hover[m.ev.id] for m in sub],
                 "y": [m.y for m in sub]}
             if point:
                 traces.append(go.Scatter(
@@ -390,29 +392,27 @@ def _event_traces(case: Case, categories: list[tuple[str, str, list[_Mark]]],
     return traces
 
 
-def _bar_ends(case: Case, categories: list[tuple[str, str, list[_Mark]]], scale: _Scale
-              ) -> Any:
-    """Small marks that keep bars readable: a tick on a bar too short to see, and an arrowhead
-    where an open-ended date runs off the axis. Not hoverable, so the bar's hover shows."""
-    xs, ys, symbols, colours = [], [], [], []
+def _bar_ends(categories: list[tuple[str, str, list[_Mark]]], scale: _Scale,
+              hover: Mapping[str, str]) -> Any:
+    """Small marks that keep bars readable: a tick on a bar too short to see or to hover (it
+    carries the bar's hover text), and an arrowhead where an open end runs off the axis."""
+    points: list[tuple[datetime, float, str, str, str]] = []
     for _name, colour, group in categories:
         for m in (m for m in group if not m.point):
-            lo, hi = case.bounds(m.ev)
-            ends = [(m.anchor, "line-ns")] if scale.x(m.end + _DAY) - scale.x(m.start) < 8 \
-                else []
-            ends += [(datetime.combine(scale.x0, time()), "triangle-left")] if lo < scale.x0 \
-                else []
-            ends += [(datetime.combine(scale.x1, time()), "triangle-right")] if hi >= scale.x1 \
-                else []
-            for x, symbol in ends:
-                xs.append(x.isoformat())
-                ys.append(m.y)
-                symbols.append(symbol)
-                colours.append(colour)
-    return go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="skip", showlegend=False,
-                      cliponaxis=False, name="bar ends", marker={
-                          "symbol": symbols, "color": colours, "size": 12,
-                          "line": {"color": colours, "width": 2}})
+            if scale.x(m.end + _DAY) - scale.x(m.start) < 8:
+                points.append((m.anchor, m.y, "line-ns", colour, hover[m.ev.id]))
+            if m.clipped_start:
+                points.append((datetime.combine(scale.x0, time()), m.y, "triangle-left",
+                               colour, ""))
+            if m.clipped_end:
+                points.append((datetime.combine(scale.x1, time()), m.y, "triangle-right",
+                               colour, ""))
+    return go.Scatter(
+        x=[p[0].isoformat() for p in points], y=[p[1] for p in points], mode="markers",
+        hovertext=[p[4] for p in points], hoverinfo=["text" if p[4] else "skip" for p in points],
+        showlegend=False, cliponaxis=False, name="bar ends", marker={
+            "symbol": [p[2] for p in points], "color": [p[3] for p in points], "size": 12,
+            "line": {"color": [p[3] for p in points], "width": 2}})
 
 
 def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
@@ -432,8 +432,10 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
             fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=first - 0.5, y1=last + 0.5,
                           fillcolor="#f4f6f8", line={"width": 0}, layer="below")
     categories = _categories(marks, verdicts)
-    fig.add_traces(_event_traces(case, categories, verdicts, redact))
-    fig.add_trace(_bar_ends(case, categories, scale))
+    hover = {m.ev.id: _event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()), redact)
+             for m in marks}
+    fig.add_traces(_event_traces(categories, verdicts, hover))
+    fig.add_trace(_bar_ends(categories, scale, hover))
     fig.add_trace(_legend_only("Failed a rule that does not count under this lens",
                                "circle", NEUTRAL, FAIL_LINE, 2))
 

@@ -183,7 +183,7 @@ def findings_by_standard(findings: pd.DataFrame, protocols: Sequence[Protocol]) 
 def lens_comparison(case: Case, protocols: Sequence[Protocol], as_of: str | None = None
                     ) -> pd.DataFrame:
     """Each failing or unknown finding under then / now / best, side by side."""
-    frames = {lens: evaluate(case, protocols, lens=lens, as_of=as_of)  # type: ignore[arg-type]
+    frames = {lens: evaluate(case, protocols, lens=lens, as_of=as_of)
               for lens in ("then", "now", "best")}
     base = frames["best"]
     keep = base[base["status"].isin(["fail", "unknown"])][
