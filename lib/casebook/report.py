@@ -135,17 +135,13 @@ def _scrub(nb: Any, redactor: Any) -> None:
                     data["application/vnd.plotly.v1+json"])
 
 
-def _to_html(nb: Any, audience: str, title: str) -> str:
-    from nbconvert import HTMLExporter
+def _to_html(nb: Any, audience: str, title: str, *, shared_plotly: str | None = None,
+             footer: str = "") -> str:
+    """The report page: code hidden for counsel, plotly.js inline unless shared."""
+    from .htmlreport import notebook_html
 
-    exporter = HTMLExporter(template_name="casebook",
-                            extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")])
-    exporter.exclude_input = audience == "counsel"
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    nb.metadata["title"] = title
-    body, _resources = exporter.from_notebook_node(nb)
-    return str(body)
+    return notebook_html(nb, title=title, show_code=audience != "counsel",
+                         shared_plotly=shared_plotly, footer=footer)
 
 
 def _execute(papermill: Any, notebook: Path, executed: Path, parameters: dict[str, Any]
@@ -174,7 +170,6 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
     import nbformat
     import papermill
 
-    from .display import plotly_loader
     from .load import load_case
     from .redact import Redactor
 
@@ -214,10 +209,8 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
             _scrub(nb, redactor)
         stamp = provenance(case_path, notebook, lens, as_of, audience, redact)
         nb.metadata["casebook"] = stamp
-        html = _to_html(nb, audience, f"casebook — {case_label}")
-        html = html.replace("</body>", _stamp_html(stamp, case_label) + "</body>", 1)
-        if not shared_plotly:  # a self-contained exhibit: plotly.js inline, before any figure
-            html = html.replace("</head>", plotly_loader() + "</head>", 1)
+        html = _to_html(nb, audience, f"casebook — {case_label}", shared_plotly=shared_plotly,
+                        footer=_stamp_html(stamp, case_label))
         if redactor:
             html = redactor(html)
         (tmp / "report.html").write_text(html, encoding="utf-8")
