@@ -93,6 +93,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import CaseOutcome, run_batch
+
+    def progress(done: int, total: int, case: CaseOutcome) -> None:
+        name = case.case or Path(case.path).name
+        extra = f" — {case.error.splitlines()[0]}" if case.error else ""
+        print(f"[{done}/{total}] {name}: {case.status} ({case.seconds:.1f} s){extra}",
+              file=sys.stderr, flush=True)
+
+    result = run_batch(args.paths, args.output, jobs=args.jobs, audience=args.audience,
+                       lens=args.lens, as_of=args.as_of, force=args.force,
+                       standalone=args.standalone, progress=progress)
+    print(result.out / "index.html")
+    failed = [c for c in result.cases if c.status in ("failed", "invalid")]
+    for c in failed:
+        print(f"{c.status}: {c.path}\n  " + c.error.replace("\n", "\n  "), file=sys.stderr)
+    print(f"{len(result.cases)} cases in {result.seconds:.1f} s; "
+          f"{sum(c.status == 'ok' for c in result.cases)} rendered, "
+          f"{sum(c.status == 'up-to-date' for c in result.cases)} up to date, "
+          f"{len(failed)} failed or invalid", file=sys.stderr)
+    return EXIT_CANNOT if failed else EXIT_OK
+
+
 def _as_of(text: str) -> str:
     from .dates import DateSyntaxError, parse_edtf
 
@@ -165,6 +188,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--protocol", action="append", metavar="ID",
                    help="a protocol id (repeatable; default: all)")
     p.set_defaults(run=_cmd_report)
+
+    p = sub.add_parser("batch", help="render reports for many case files, in parallel",
+                       description="Validate every case file, then render the case-study "
+                                   "report of each stale one in worker processes; skip what "
+                                   "is up to date; write index.html, summary.csv and "
+                                   "findings.csv. Exit 2 if any case was invalid or failed.")
+    p.add_argument("paths", nargs="+", metavar="PATHS_OR_DIR")
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--audience", choices=["counsel", "trainer", "student"], default="counsel")
+    p.add_argument("--lens", choices=["then", "now", "best"], default="then")
+    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE")
+    p.add_argument("--force", action="store_true", help="rerun everything")
+    p.add_argument("--standalone", action="store_true",
+                   help="embed plotly.js in every report instead of sharing one copy")
+    p.set_defaults(run=_cmd_batch)
     return parser
 
 

@@ -144,10 +144,12 @@ def _to_html(nb: Any, audience: str, title: str, *, shared_plotly: str | None = 
                          shared_plotly=shared_plotly, footer=footer)
 
 
-def _execute(papermill: Any, notebook: Path, executed: Path, parameters: dict[str, Any]
-             ) -> None:
+def _execute(papermill: Any, notebook: Path, executed: Path, parameters: dict[str, Any],
+             km: Any = None) -> None:
+    extra = {"km": km} if km is not None else {"shutdown_kernel": "immediate"}
     papermill.execute_notebook(str(notebook), str(executed), parameters=parameters,
-                               progress_bar=False, log_output=False, kernel_name="python3")
+                               progress_bar=False, log_output=False, kernel_name="python3",
+                               request_save_on_cell_execute=False, **extra)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:
@@ -163,8 +165,14 @@ def _swap_in(tmp: Path, final: Path) -> None:
 def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                   audience: str = "counsel", lens: str = "then", as_of: str | None = None,
                   redact: bool = False, protocols: str = "all",
-                  shared_plotly: str | None = None) -> ReportResult:
-    """Execute the notebook for one variant and write its folder (see the module docstring)."""
+                  shared_plotly: str | None = None, km: Any = None,
+                  notebook: str | Path | None = None) -> ReportResult:
+    """Execute the notebook for one variant and write its folder (see the module docstring).
+
+    ``shared_plotly`` is the path of a shared plotly.js relative to the report folder (else
+    it is inlined); ``km`` a started kernel manager to reuse (batches keep one warm kernel per
+    worker; by default papermill starts and stops a kernel for this report); ``notebook``
+    another parameterized notebook taking the same parameters (default: the case study)."""
     import time
 
     import nbformat
@@ -184,7 +192,7 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
     tmp.chmod(0o755)
-    notebook = repo_root() / NOTEBOOK
+    notebook = Path(notebook).resolve() if notebook else repo_root() / NOTEBOOK
     try:
         executed = tmp / "case-study.ipynb"
         t = time.perf_counter()
@@ -193,7 +201,7 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                 "case": str(case_path), "protocols": protocols, "lens": lens,
                 "as_of": as_of or "", "audience": audience, "redact": redact,
                 "shared_plotly": shared_plotly or "",
-                "export": "" if audience == "student" else str(tmp)})
+                "export": "" if audience == "student" else str(tmp)}, km)
         except papermill.PapermillExecutionError as err:
             kept = final.parent / f"{final.name}.failed.ipynb"
             if executed.exists():

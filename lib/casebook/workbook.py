@@ -11,6 +11,7 @@ with questions only — no answers, no findings).
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -298,10 +299,19 @@ class Workbook:
 
     def export(self, folder: str | Path) -> list[Path]:
         """findings.csv, chronology.csv and chronology.xlsx (chronology and findings sheets)
-        for counsel and trainers; students get no tables. Returns the files written."""
+        for counsel and trainers, and summary.json (the counts a batch index shows); students
+        get no tables. Returns the files written."""
         if not folder or self.audience == "student":
             return []
         out = Path(folder)
+        f = self.findings
+        disputes = disputes_table(self.case, redact=self.redact)
+        summary = {"case": self.case.id, "events": len(self.case.events),
+                   "violations": int(f["violation"].sum()),
+                   "fails": int((f["status"] == "fail").sum()),
+                   "unknowns": int((f["status"] == "unknown").sum()),
+                   "disputed": int(disputes[["about", "fact"]].drop_duplicates().shape[0])}
+        (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         chronology = chronology_table(self.case, redact=self.redact)
         if self.redactor:
             chronology = self.redactor.frame(chronology)
@@ -311,7 +321,8 @@ class Workbook:
         with pd.ExcelWriter(out / "chronology.xlsx", engine="openpyxl") as xl:
             chronology.to_excel(xl, sheet_name="chronology", index=False)
             findings.to_excel(xl, sheet_name="findings", index=False)
-        return [out / "findings.csv", out / "chronology.csv", out / "chronology.xlsx"]
+        return [out / "findings.csv", out / "chronology.csv", out / "chronology.xlsx",
+                out / "summary.json"]
 
     def provenance_inputs(self) -> dict[str, Any]:
         return {"casebook": __version__, "case": self.case.display_path,

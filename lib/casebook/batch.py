@@ -1,0 +1,392 @@
+"""``casebook batch``: the case-study notebook over a folder of cases — parallel, resumable,
+failure-isolated, fast.
+
+1. Every case file is validated first; invalid ones are reported with their locations and
+   not run.
+2. A case reruns only when one of its inputs changed: its file, the registry, the vocabulary,
+   the protocols, the notebook, the package's source, or the parameters. Content hashes live
+   in ``.casebook-manifest.json`` in the output folder; ``force`` reruns everything.
+3. Stale cases run in worker processes. Each worker keeps one warm Jupyter kernel and passes it
+   to papermill, so the kernel start and the imports (most of a report's cost) are paid once
+   per worker, not once per case; the user namespace is reset between cases.
+4. A case whose notebook fails keeps its previous good report untouched (reports are swapped
+   in by rename), leaves the failed executed notebook beside it, and is listed with the error;
+   the batch goes on. An interrupted batch (Ctrl-C, SIGTERM) leaves no half-written report, and
+   the next run resumes where it stopped — the manifest is rewritten after every case.
+5. The output folder gets ``index.html``, ``summary.csv`` (a row per case), ``findings.csv``
+   (a row per finding, all cases), one shared ``plotly.min.js`` (unless ``standalone``), and
+   the corpus page.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_text_atomic
+from .errors import CasebookError
+from .paths import protocols_dir, registry_path, repo_root, vocabulary_path
+
+__all__ = ["BatchResult", "CaseOutcome", "run_batch"]
+
+MANIFEST = ".casebook-manifest.json"
+SHARED_PLOTLY = "plotly.min.js"
+
+
+@dataclass
+class CaseOutcome:
+    """What happened to one case file in a batch."""
+
+    path: str
+    case: str = ""
+    status: str = ""  # ok | up-to-date | failed | invalid
+    report: str = ""  # relative to the output folder
+    seconds: float = 0.0
+    events: int = 0
+    violations: int = 0
+    fails: int = 0
+    unknowns: int = 0
+    disputed: int = 0
+    error: str = ""
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    cases: list[CaseOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status in ("ok", "up-to-date") for c in self.cases)
+
+
+# -- inputs and freshness --------------------------------------------------------------
+
+def case_files(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise CasebookError(f"{raw}: no such file or directory")
+    return [p.resolve() for p in dict.fromkeys(out)]
+
+
+def _digest(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(str(p.name).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def shared_inputs_digest() -> str:
+    """Everything every report depends on besides its case file."""
+    root = repo_root()
+    files = [registry_path(), vocabulary_path(), root / "notebooks" / "case-study.ipynb",
+             *sorted(protocols_dir().glob("*.yaml")),
+             *sorted((root / "lib" / "casebook").rglob("*.py"))]
+    return _digest(files)
+
+
+def _key(case: Path, params: dict[str, Any], shared: str) -> str:
+    h = hashlib.sha256(case.read_bytes())
+    h.update(json.dumps(params, sort_keys=True).encode())
+    h.update(shared.encode())
+    return h.hexdigest()
+
+
+# -- the worker ------------------------------------------------------------------------
+
+_KM: Any = None
+
+
+def _worker_init() -> None:
+    """Start this worker's kernel once and warm it with casebook's imports."""
+    global _KM
+    from jupyter_client.manager import KernelManager
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _KM = KernelManager(kernel_name="python3")
+    _KM.start_kernel()
+    _run_in_kernel("import casebook.workbook, casebook.figures, pandas, plotly")
+    import atexit
+
+    atexit.register(_shutdown_kernel)
+
+
+def _shutdown_kernel() -> None:
+    if _KM is not None and _KM.has_kernel:
+        _KM.shutdown_kernel(now=True)
+
+
+def _run_in_kernel(code: str) -> None:
+    kc = _KM.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
+    finally:
+        kc.stop_channels()
+
+
+def _restart_kernel() -> None:
+    _KM.restart_kernel(now=True)
+    _run_in_kernel("import casebook.workbook, casebook.figures, pandas, plotly")
+
+
+def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Render one case in this worker; never raises for a failing notebook."""
+    from .report import ReportError, render_report
+
+    t = time.perf_counter()
+    try:
+        _run_in_kernel("%reset -f")
+        result = render_report(path, out, km=_KM, **params)
+    except ReportError as err:
+        _restart_kernel()  # a failed notebook may leave the kernel in any state
+        return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+    except CasebookError as err:
+        return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+    return {"status": "ok", "report": str(result.html.relative_to(Path(out).resolve())),
+            "seconds": time.perf_counter() - t}
+
+
+# -- the batch ---------------------------------------------------------------------------
+
+def _summary_counts(report_folder: Path) -> dict[str, int]:
+    path = report_folder / "summary.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: int(data.get(k, 0)) for k in ("events", "violations", "fails", "unknowns",
+                                              "disputed")}
+
+
+def _clean_stale_temps(out: Path) -> None:
+    """Half-written folders from an interrupted run (never a report: they were not swapped)."""
+    for tmp in out.glob("*/.*.tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None = None,
+              audience: str = "counsel", lens: str = "then", as_of: str | None = None,
+              force: bool = False, standalone: bool = False, protocols: str = "all",
+              corpus: bool = True, notebook: str | Path | None = None,
+              progress: Callable[[int, int, CaseOutcome], None] | None = None) -> BatchResult:
+    """Run the case-study notebook (or another notebook taking the same parameters) over
+    case files (see the module docstring)."""
+    started = time.perf_counter()
+    out_dir = Path(out).expanduser().resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_stale_temps(out_dir)
+    files = case_files(paths)
+    shared = shared_inputs_digest()
+    params = {"audience": audience, "lens": lens, "as_of": as_of, "protocols": protocols,
+              "redact": False, "notebook": str(Path(notebook).resolve()) if notebook else None,
+              "shared_plotly": None if standalone else f"../../{SHARED_PLOTLY}"}
+    if notebook:
+        shared = hashlib.sha256((shared + _digest([Path(notebook)])).encode()).hexdigest()
+    manifest_path = out_dir / MANIFEST
+    manifest: dict[str, Any] = {}
+    if manifest_path.exists() and not force:
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except ValueError:
+            manifest = {}
+    if not standalone:
+        from .display import plotly_js
+
+        target = out_dir / SHARED_PLOTLY
+        if not target.exists():
+            write_text_atomic(target, plotly_js())
+
+    result = BatchResult(out_dir)
+    todo: list[tuple[Path, str, CaseOutcome]] = []
+    for path in files:
+        key = _key(path, params, shared)
+        entry = manifest.get(str(path))
+        outcome = CaseOutcome(path=str(path))
+        if entry and entry.get("key") == key and entry.get("status") == "ok" \
+                and (out_dir / entry["report"]).exists():
+            outcome = CaseOutcome(**{**entry["outcome"], "status": "up-to-date",
+                                     "seconds": 0.0})
+            result.cases.append(outcome)
+            continue
+        from .load import check_case_file, load_case
+
+        problems = check_case_file(path)
+        if problems:
+            outcome.status = "invalid"
+            outcome.error = "\n".join(str(p) for p in problems)
+            result.cases.append(outcome)
+            manifest.pop(str(path), None)
+            continue
+        outcome.case = load_case(path).id
+        todo.append((path, key, outcome))
+
+    done = len(result.cases)
+    total = len(files)
+    for c in result.cases:
+        if progress:
+            progress(done, total, c)
+    if todo:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        _run_pool(todo, out_dir, params, workers, manifest, manifest_path, result, total,
+                  progress)
+    write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    result.cases.sort(key=lambda c: c.path)
+    if corpus:
+        _corpus_page(out_dir, files, result, lens, as_of, protocols, standalone, shared,
+                     manifest, manifest_path, force)
+    write_outputs(result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: dict[str, Any],
+              workers: int, manifest: dict[str, Any], manifest_path: Path,
+              result: BatchResult, total: int,
+              progress: Callable[[int, int, CaseOutcome], None] | None) -> None:
+    stop = {"signal": 0}
+
+    def on_term(signum: int, _frame: Any) -> None:
+        stop["signal"] = signum
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    pending: dict[Future[dict[str, Any]], tuple[Path, str, CaseOutcome]] = {}
+    try:
+        for path, key, outcome in todo:
+            fut = pool.submit(_render_one, str(path), str(out_dir), params)
+            pending[fut] = (path, key, outcome)
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                path, key, outcome = pending.pop(fut)
+                data = fut.result()
+                outcome.status = data["status"]
+                outcome.seconds = round(data["seconds"], 2)
+                outcome.error = data.get("error", "")
+                if outcome.status == "ok":
+                    outcome.report = data["report"]
+                    counts = _summary_counts((out_dir / outcome.report).parent)
+                    for k, v in counts.items():
+                        setattr(outcome, k, v)
+                    manifest[str(path)] = {"key": key, "status": "ok",
+                                           "report": outcome.report,
+                                           "outcome": asdict(outcome)}
+                else:
+                    manifest.pop(str(path), None)
+                write_text_atomic(manifest_path, json.dumps(manifest, indent=1,
+                                                            sort_keys=True))
+                result.cases.append(outcome)
+                if progress:
+                    progress(len(result.cases), total, outcome)
+    except KeyboardInterrupt:
+        for fut in pending:
+            fut.cancel()
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        signal.signal(signal.SIGTERM, previous)
+        if stop["signal"]:
+            sys.exit(128 + stop["signal"])
+        raise
+    pool.shutdown(wait=True)
+    signal.signal(signal.SIGTERM, previous)
+
+
+def _corpus_page(out_dir: Path, files: list[Path], result: BatchResult, lens: str,
+                 as_of: str | None, protocols: str, standalone: bool, shared: str,
+                 manifest: dict[str, Any], manifest_path: Path, force: bool) -> None:
+    """The cross-case page over the valid cases, rebuilt only when an input changed."""
+    try:
+        from .report import render_corpus  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    valid = [Path(c.path) for c in result.cases if c.status != "invalid"]
+    h = hashlib.sha256(shared.encode())
+    for p in valid:
+        h.update(p.read_bytes())
+    h.update(json.dumps([lens, as_of, protocols, standalone]).encode())
+    key = h.hexdigest()
+    entry = manifest.get("corpus", {})
+    if not force and entry.get("key") == key and (out_dir / entry.get("report", "-")).exists():
+        return
+    rendered = render_corpus(valid, out_dir, lens=lens, as_of=as_of, protocols=protocols,
+                             shared_plotly=None if standalone else f"../../{SHARED_PLOTLY}")
+    manifest["corpus"] = {"key": key, "report": str(rendered.html.relative_to(out_dir))}
+    write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def write_outputs(result: BatchResult) -> None:
+    """summary.csv, findings.csv (all cases) and index.html, each written atomically."""
+    from .display import escape
+
+    out = result.out
+    fields = list(asdict(CaseOutcome(path="")).keys())
+    rows = [asdict(c) for c in result.cases]
+    _write_csv(out / "summary.csv", fields, rows)
+    findings_rows: list[dict[str, str]] = []
+    header: list[str] = []
+    for c in result.cases:
+        if c.report:
+            f = out / Path(c.report).parent / "findings.csv"
+            if f.exists():
+                with f.open(newline="", encoding="utf-8") as fh:
+                    reader = csv.DictReader(fh)
+                    header = header or list(reader.fieldnames or [])
+                    findings_rows.extend(reader)
+    _write_csv(out / "findings.csv", header or ["case"], findings_rows)
+    body = []
+    for c in result.cases:
+        name = c.case or Path(c.path).name
+        cell = f'<a href="{escape(c.report)}">{escape(name)}</a>' if c.report else escape(name)
+        error = f"<pre>{escape(c.error)}</pre>" if c.error else ""
+        body.append(f"<tr><td>{cell}</td><td>{escape(c.status)}</td><td>{c.events}</td>"
+                    f"<td>{c.violations}</td><td>{c.unknowns}</td><td>{c.disputed}</td>"
+                    f"<td>{c.seconds:.1f}</td><td>{error}</td></tr>")
+    corpus = next(iter(sorted(out.glob("corpus/*/report.html"))), None)
+    corpus_link = (f'<p>Across cases: <a href="{escape(str(corpus.relative_to(out)))}">the '
+                   "corpus page</a></p>" if corpus else "")
+    html = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<title>casebook batch</title><style>body{font-family:system-ui,sans-serif;"
+            "margin:2em}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;"
+            "vertical-align:top}pre{white-space:pre-wrap;font-size:12px;margin:0}</style>"
+            f"</head><body><h1>casebook batch</h1><p>{len(result.cases)} case files · "
+            f"{sum(c.status in ('ok', 'up-to-date') for c in result.cases)} reports · "
+            f"{sum(c.status == 'failed' for c in result.cases)} failed · "
+            f"{sum(c.status == 'invalid' for c in result.cases)} invalid</p>{corpus_link}"
+            "<table><thead><tr><th>case</th><th>status</th><th>events</th>"
+            "<th>violations</th><th>unknowns</th><th>disputed facts</th><th>seconds</th>"
+            f"<th>problem</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+            "<p><em>A protocol failure is not by itself a finding that anything was "
+            "unlawful.</em></p></body></html>\n")
+    write_text_atomic(out / "index.html", html)
+
+
+def _write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]]) -> None:
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text_atomic(path, buf.getvalue())
