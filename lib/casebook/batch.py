@@ -27,6 +27,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -122,7 +123,9 @@ def _worker_init() -> None:
     from jupyter_client.manager import KernelManager
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _KM = KernelManager(kernel_name="python3")
+    # IPC sockets in the temp folder: local only, and no "running over TCP" warning per case
+    ipc = Path(tempfile.gettempdir()) / f"casebook-kernel-{os.getpid()}"
+    _KM = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc))
     _KM.start_kernel()
     _run_in_kernel("import casebook.workbook, casebook.figures, pandas, plotly")
     import atexit

@@ -1,0 +1,129 @@
+"""Batch reruns: failure isolation, up-to-date skipping, resuming after SIGTERM."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from casebook.batch import run_batch
+from tests.conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
+CASES = FIXTURES / "cases"
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(CASES / "clean-investigation--clean.yaml", folder / "clean.yaml")
+    shutil.copy(CASES / "witness-not-present--fails-DOJ-2017-8.yaml", folder / "witness.yaml")
+    boom = (CASES / "clean-investigation--clean.yaml").read_text(encoding="utf-8")
+    (folder / "boom.yaml").write_text(boom.replace("id: clean-investigation", "id: boom-case"),
+                                      encoding="utf-8")
+    shutil.copy(FIXTURES / "invalid" / "bad-dates--error.yaml", folder / "broken.yaml")
+    return folder
+
+
+def _failing_notebook(tmp: Path) -> Path:
+    """The case study with one planted failure for the case whose path mentions 'boom'."""
+    nb = nbformat.read(ROOT / "notebooks" / "case-study.ipynb", as_version=4)
+    cell = nbformat.v4.new_code_cell('if "boom" in case:\n    raise RuntimeError("planted")')
+    nb.cells.insert(4, cell)
+    path = tmp / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _status(result) -> dict[str, str]:
+    return {Path(c.path).name: c.status for c in result.cases}
+
+
+def test_failure_isolation_and_up_to_date(tmp_path: Path) -> None:
+    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+    first = run_batch([cases], out, jobs=2, corpus=False)
+    assert _status(first) == {"clean.yaml": "ok", "witness.yaml": "ok", "boom.yaml": "ok",
+                              "broken.yaml": "invalid"}
+    broken = next(c for c in first.cases if c.path.endswith("broken.yaml"))
+    assert "broken.yaml:9:11: events[0].when" in broken.error
+    boom_html = out / "boom-case" / "counsel-then" / "report.html"
+    before = boom_html.read_bytes()
+
+    again = run_batch([cases], out, jobs=2, corpus=False)
+    assert _status(again)["clean.yaml"] == "up-to-date"
+    assert _status(again)["witness.yaml"] == "up-to-date"
+    assert _status(again)["boom.yaml"] == "up-to-date"
+
+    failing = run_batch([cases], out, jobs=2, corpus=False,
+                        notebook=_failing_notebook(tmp_path))
+    status = _status(failing)
+    assert status["boom.yaml"] == "failed" and status["broken.yaml"] == "invalid"
+    assert status["clean.yaml"] == "ok" and status["witness.yaml"] == "ok"
+    assert not failing.ok
+    assert boom_html.read_bytes() == before  # the previous good report is untouched
+    kept = out / "boom-case" / "counsel-then.failed.ipynb"
+    failed_nb = nbformat.read(kept, as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in failed_nb.cells
+               for o in c.get("outputs", []))
+    with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:
+        rows = {Path(r["path"]).name: r for r in csv.DictReader(fh)}
+    assert "RuntimeError" in rows["boom.yaml"]["error"] and "cell" in rows["boom.yaml"]["error"]
+    assert "bad-dates" not in rows["broken.yaml"]["error"]  # named by the copied file
+    assert "broken.yaml:5:53" in rows["broken.yaml"]["error"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "boom-case" in index and "failed" in index and "invalid" in index
+
+
+def test_touching_one_case_reruns_only_it(tmp_path: Path) -> None:
+    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+    (cases / "broken.yaml").unlink()
+    run_batch([cases], out, jobs=2, corpus=False)
+    clean = cases / "clean.yaml"
+    clean.write_text(clean.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    second = run_batch([cases], out, jobs=2, corpus=False)
+    assert _status(second) == {"clean.yaml": "ok", "witness.yaml": "up-to-date",
+                               "boom.yaml": "up-to-date"}
+    findings = (out / "findings.csv").read_text(encoding="utf-8")
+    assert "DOJ-2017-8" in findings and "clean-investigation" in findings
+    assert (out / "plotly.min.js").exists()
+    html = (out / "witness-not-present" / "counsel-then" / "report.html").read_text()
+    assert '<script src="../../plotly.min.js"></script>' in html
+
+
+def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: Path) -> None:
+    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+    (cases / "broken.yaml").unlink()
+    for i in range(3):
+        shutil.copy(CASES / "lineup-not-blind--fails-APLS-2020-3+DOJ-2017-1+NAS-2014-2.yaml",
+                    cases / f"extra-{i}.yaml")
+        text = (cases / f"extra-{i}.yaml").read_text(encoding="utf-8")
+        (cases / f"extra-{i}.yaml").write_text(text.replace("id: lineup-not-blind",
+                                                            f"id: extra-{i}"), encoding="utf-8")
+    cmd = [str(Path(sys.executable).parent / "casebook"), "batch", str(cases), "-o", str(out),
+           "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:  # wait for the first finished case, then stop it
+        line = proc.stderr.readline()
+        if ": ok (" in line or not line:
+            break
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=120)
+    assert proc.returncode != 0
+    for variant in out.glob("*/counsel-then"):
+        assert (variant / "report.html").exists(), f"partial report {variant}"
+    rendered = {p.parent.parent.name for p in out.glob("*/counsel-then/report.html")}
+    assert len(rendered) < 6  # it really was interrupted
+    resumed = run_batch([cases], out, jobs=2, corpus=False)
+    statuses = _status(resumed)
+    assert set(statuses.values()) <= {"ok", "up-to-date"}
+    assert sum(s == "up-to-date" for s in statuses.values()) == len(rendered)
+    assert not list(out.glob("*/.*.tmp-*"))
