@@ -1,0 +1,115 @@
+"""Benchmark: `casebook batch --jobs 2` against the loop a user would write.
+
+Run: ``.venv/bin/python bench/batch.py [--cases 20] [--events 48]``. In one run and one
+environment it
+
+1. writes N synthetic case files (`casebook.synth`);
+2. times the naive loop, sequentially per case: the `papermill` CLI, then
+   `jupyter nbconvert --to html` on the executed notebook;
+3. times `casebook batch --jobs 2` over the same folder (cold), with the peak memory of the
+   whole process tree sampled every 0.1 s;
+4. times the rerun with nothing changed;
+5. reports the ratio and the median report size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from casebook.synth import synth_case
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _tree_rss(pid: int) -> int:
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _run_measured(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS of the whole process tree."""
+    peak = 0
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    proc.wait()
+    done.set()
+    thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return time.perf_counter() - t, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=20)
+    parser.add_argument("--events", type=int, default=48)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="casebook-batch-bench-"))
+    cases = work / "cases"
+    cases.mkdir()
+    for i in range(args.cases):
+        case = synth_case(args.events, seed=3000 + i)
+        (cases / f"{case.case_id}.yaml").write_text(case.text, encoding="utf-8")
+    files = sorted(cases.glob("*.yaml"))
+
+    naive = work / "naive"
+    naive.mkdir()
+    t = time.perf_counter()
+    for f in files:
+        nb = naive / f"{f.stem}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(ROOT / "notebooks" / "case-study.ipynb"),
+                        str(nb), "-p", "case", str(f), "--no-progress-bar"], check=True,
+                       capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(nb)],
+                       check=True, capture_output=True)
+    naive_s = time.perf_counter() - t
+
+    out = work / "batch"
+    cmd = [str(BIN / "casebook"), "batch", str(cases), "-o", str(out), "--jobs", "2"]
+    batch_s, peak = _run_measured(cmd)
+    rerun_s, _ = _run_measured(cmd)
+    sizes = [p.stat().st_size for p in out.glob("*/*/report.html")]
+    print(f"{len(files)} synthetic cases of ~{args.events} events, counsel reports, lens then")
+    print(f"  naive loop (papermill CLI + jupyter nbconvert, sequential): {naive_s:7.1f} s "
+          f"({naive_s / len(files):.1f} s per case)")
+    print(f"  casebook batch --jobs 2 (cold, corpus page included):       {batch_s:7.1f} s "
+          f"({batch_s / len(files):.1f} s per case)")
+    print(f"  ratio: {naive_s / batch_s:.1f}x faster")
+    print(f"  rerun with nothing changed: {rerun_s:.2f} s")
+    print(f"  median report.html: {statistics.median(sizes) / 1024:.0f} KB "
+          f"(plotly.js shared: {(out / 'plotly.min.js').stat().st_size / 1e6:.1f} MB once)")
+    print(f"  peak memory of the whole batch (process tree): {peak / 1e9:.2f} GB")
+
+
+if __name__ == "__main__":
+    main()
