@@ -244,3 +244,22 @@ def test_every_check_is_documented() -> None:
 def test_check_descriptions_name_their_parameters() -> None:
     params = CHECKS["fact_is"].params.model_validate({"fact": "fillers", "expected": [6]})
     assert CHECKS["fact_is"].describe(params) == "fillers is 6"
+
+
+def test_disputed_fr_use_makes_fr_premised_findings_unknown(tmp_path: Path) -> None:
+    disputed = ("{fr_used: [{value: true, sources: [pl]}, {value: false, sources: [po]}], "
+                "rested_on: {value: [pick], sources: [pl]}, "
+                "rested_on_complete: {value: true, sources: [pl]}}")
+    row = _one(tmp_path, INDEPENDENT, ["arrest"], arrest_facts=disputed)
+    assert row["status"] == "unknown"
+    assert "disputed" in row["explanation"] and "police account" in row["explanation"]
+    not_used = ("{fr_used: {value: false, sources: [po]}, "
+                "rested_on: {value: [pick], sources: [pl]}, "
+                "rested_on_complete: {value: true, sources: [pl]}}")
+    assert _one(tmp_path, INDEPENDENT, ["arrest"], arrest_facts=not_used)["status"] == \
+        "not_applicable"
+    # a check that is not about the FR lead is unaffected
+    blind = _one(tmp_path, BLIND, ["photo-lineup"],
+                 lineup_facts="{blind_administration: false, fr_used: "
+                              "[{value: true, sources: [pl]}, {value: false, sources: [po]}]}")
+    assert blind["status"] == "fail"

@@ -320,10 +320,8 @@ def _corpus_page(out_dir: Path, files: list[Path], result: BatchResult, lens: st
                  as_of: str | None, protocols: str, standalone: bool, shared: str,
                  manifest: dict[str, Any], manifest_path: Path, force: bool) -> None:
     """The cross-case page over the valid cases, rebuilt only when an input changed."""
-    try:
-        from .report import render_corpus  # type: ignore[attr-defined]
-    except ImportError:
-        return
+    from .report import render_corpus
+
     valid = [Path(c.path) for c in result.cases if c.status != "invalid"]
     h = hashlib.sha256(shared.encode())
     for p in valid:
@@ -333,7 +331,12 @@ def _corpus_page(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     entry = manifest.get("corpus", {})
     if not force and entry.get("key") == key and (out_dir / entry.get("report", "-")).exists():
         return
-    rendered = render_corpus(valid, out_dir, lens=lens, as_of=as_of, protocols=protocols,
+    inputs = out_dir / ".corpus-inputs"  # the batch's valid cases, as one folder of links
+    shutil.rmtree(inputs, ignore_errors=True)
+    inputs.mkdir()
+    for p in valid:
+        (inputs / p.name).symlink_to(p)
+    rendered = render_corpus(inputs, out_dir, lens=lens, as_of=as_of, protocols=protocols,
                              shared_plotly=None if standalone else f"../../{SHARED_PLOTLY}")
     manifest["corpus"] = {"key": key, "report": str(rendered.html.relative_to(out_dir))}
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))

@@ -325,6 +325,38 @@ def occurs_before(ctx: CheckContext, event: Event, p: OccursBeforeParams) -> Out
     return Outcome("unknown", f"No {what} before {ctx.label(event)} is on record.")
 
 
+# -- was facial recognition used at all? ---------------------------------------------------
+
+#: Checks whose premise is that a face search produced the lead.
+FR_PREMISED = frozenset({"independent_evidence", "not_solely_fr_output", "not_derived_from_fr"})
+
+
+def fr_premise(ctx: CheckContext, event: Event) -> Outcome | None:
+    """When the record disputes whether facial recognition was used at all (the ``fr_used``
+    fact, on this event or upstream), a finding premised on it cannot be decided: unknown.
+    When every account says it was not used: not applicable. Otherwise None (go on)."""
+    nodes = [event.id, *sorted(ctx.ancestors(event.id))]
+    for node in nodes:
+        ev = ctx.case.event_by_id.get(node)
+        if ev is None:
+            continue
+        view = ctx.case.fact(ev, "fr_used")
+        if view.disputed:
+            accounts = "; ".join(
+                f"{'used' if c.value else 'not used'} "
+                f"({', '.join(sorted(ctx.case.claim_accounts(c, ev.sources)))} account)"
+                for c in view.known_claims)
+            return Outcome("unknown", f"Whether facial recognition was used at all is "
+                           f"disputed ({accounts}), so this cannot be decided.",
+                           ((ev.id, event.id),),
+                           ask="the records showing whether a face search was run, by whom "
+                               "and with what result")
+        if view.value is False:
+            return Outcome("not_applicable", f"Every account says no facial recognition "
+                           f"was used ({ev.id}).", ((ev.id, event.id),))
+    return None
+
+
 # -- provenance: what the event rested on -------------------------------------------------
 
 class IndependentEvidenceParams(_Params):

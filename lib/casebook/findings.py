@@ -23,7 +23,7 @@ import pandas as pd
 
 from .case import Case
 from .casefile import Event
-from .checks import CheckContext, Outcome
+from .checks import FR_PREMISED, CheckContext, Outcome, fr_premise
 from .dates import Edtf, parse_edtf
 from .graph import build_graph, fr_derived
 from .protocols import Protocol, Rule, load_protocols
@@ -199,7 +199,9 @@ def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = 
             check, params = proto.check_of(rule)
             for etype in rule.applies_to:
                 for ev in by_type.get(etype, []):
-                    outcome = check.run(ctx, ev, params)
+                    premise = (fr_premise(ctx, ev) if check.name in FR_PREMISED
+                               or ev.type == "fr-search" else None)
+                    outcome = premise or check.run(ctx, ev, params)
                     rows.append(_row(case, proto, rule, ev, outcome, lens, when, info[ev.id]))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if not frame.empty:
