@@ -84,11 +84,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import render_report
+    from .report import render_corpus, render_report
 
-    result = render_report(args.path, args.output, audience=args.audience, lens=args.lens,
-                           as_of=args.as_of, redact=args.redact,
-                           protocols=",".join(args.protocol) if args.protocol else "all")
+    protocols = ",".join(args.protocol) if args.protocol else "all"
+    if (args.path is None) == (args.corpus is None):
+        raise _Usage("give exactly one of a CASE file or --corpus DIR")
+    if args.corpus is not None:
+        if not Path(args.corpus).is_dir():
+            raise _Usage(f"--corpus {args.corpus}: not a folder")
+        if args.redact or args.audience != "counsel":
+            raise _Usage("--redact and --audience apply to a case report, not to --corpus")
+        result = render_corpus(args.corpus, args.output, lens=args.lens, as_of=args.as_of,
+                               protocols=protocols)
+    else:
+        result = render_report(args.path, args.output, audience=args.audience, lens=args.lens,
+                               as_of=args.as_of, redact=args.redact, protocols=protocols)
     print(result.html)
     return EXIT_OK
 
@@ -114,6 +124,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
           f"{sum(c.status == 'up-to-date' for c in result.cases)} up to date, "
           f"{len(failed)} failed or invalid", file=sys.stderr)
     return EXIT_CANNOT if failed else EXIT_OK
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import write_planted
+
+    if args.cases < 1 or args.events < 1 or args.seed < 0:
+        raise _Usage("--cases and --events must be at least 1, and --seed at least 0")
+    for path in write_planted(args.output, args.cases, args.events, args.seed):
+        print(display_path(path))
+    return EXIT_OK
 
 
 def _as_of(text: str) -> str:
@@ -176,8 +196,12 @@ def _parser() -> argparse.ArgumentParser:
                        description="Execute the case-study notebook for one variant and write "
                                    "its folder: report.html (self-contained), and except for "
                                    "students the executed notebook, findings.csv, "
-                                   "chronology.csv and chronology.xlsx. Prints the HTML path.")
-    p.add_argument("path", metavar="CASE", help="a case file")
+                                   "chronology.csv and chronology.xlsx. Prints the HTML path. "
+                                   "With --corpus DIR instead of CASE: the cross-case report "
+                                   "of every case file in DIR, in <output>/corpus/<lens>/.")
+    p.add_argument("path", metavar="CASE", nargs="?", default=None, help="a case file")
+    p.add_argument("--corpus", metavar="DIR", default=None,
+                   help="a folder of case files: render the cross-case report instead")
     p.add_argument("-o", "--output", default=str(_default_reports()), metavar="DIR",
                    help="output folder (default: reports/ in the checkout)")
     p.add_argument("--audience", choices=["counsel", "trainer", "student"], default="counsel")
@@ -204,6 +228,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--standalone", action="store_true",
                    help="embed plotly.js in every report instead of sharing one copy")
     p.set_defaults(run=_cmd_batch)
+
+    p = sub.add_parser("synth", help="write synthetic cases with planted protocol failures",
+                       description="Write N valid case files of about M events each into DIR, "
+                                   "clean except for planted protocol failures, each with a "
+                                   "<case>.expected.json listing the (rule, event) findings "
+                                   "that must fail or be unknown; and manifest.json. The same "
+                                   "seed writes the same bytes.")
+    p.add_argument("--cases", type=int, default=10, metavar="N", help="how many (default 10)")
+    p.add_argument("--events", type=int, default=26, metavar="M",
+                   help="about how many events per case (default 26)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.set_defaults(run=_cmd_synth)
     return parser
 
 

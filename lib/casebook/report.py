@@ -235,3 +235,79 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         raise
     timings["total"] = time.perf_counter() - t0
     return ReportResult(final, final / "report.html", [final / f for f in files], timings)
+
+
+def render_corpus(folder: str | Path | list[str | Path] | list[Path],
+                  out_dir: str | Path = "reports",
+                  *, lens: str = "then", as_of: str | None = None, protocols: str = "all",
+                  shared_plotly: str | None = None) -> ReportResult:
+    """Run ``notebooks/corpus.ipynb`` on a folder of case files (or a list of them) and write
+    ``<out>/corpus/<lens>/`` (``now-<as_of>`` for a dated ``now``): ``report.html`` (converted
+    like a case report: code hidden, provenance stamp, plotly.js inline unless
+    ``shared_plotly``), the executed ``corpus.ipynb``, ``provenance.json`` and the corpus
+    tables as CSV — swapped in atomically. Invalid case files do not stop it: the page lists
+    them with their problems."""
+    import time
+
+    import nbformat
+    import papermill
+
+    from .corpus import case_files
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    source: Path | list[Path]
+    cases: str | list[str]
+    if isinstance(folder, str | Path):
+        source = resolve(folder)
+        if not source.is_dir():
+            raise CasebookError(f"{source}: not a folder of case files")
+        label, cases = f"corpus {source.name}", str(source)
+    else:
+        source = [resolve(p) for p in folder]
+        label, cases = f"corpus of {len(source)} case files", [str(p) for p in source]
+    out_root = Path(out_dir).expanduser().resolve()
+    final = out_root / "corpus" / (f"now-{as_of}" if lens == "now" and as_of else lens)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    tmp.chmod(0o755)
+    notebook = repo_root() / "notebooks" / "corpus.ipynb"
+    try:
+        executed = tmp / "corpus.ipynb"
+        t = time.perf_counter()
+        try:
+            _execute(papermill, notebook, executed, {
+                "cases": cases, "protocols": protocols, "lens": lens,
+                "as_of": as_of or "", "shared_plotly": shared_plotly or "",
+                "export": str(tmp)})
+        except papermill.PapermillExecutionError as err:
+            kept = final.parent / f"{final.name}.failed.ipynb"
+            if executed.exists():
+                os.replace(executed, kept)
+            raise ReportError(f"{source}: the corpus notebook failed in cell {err.exec_count} "
+                              f"({err.ename}: {err.evalue}); the executed notebook is kept at "
+                              f"{kept}", kept if kept.exists() else None) from None
+        timings["execute"] = time.perf_counter() - t
+        t = time.perf_counter()
+        nb = nbformat.read(executed, as_version=4)
+        stamp = provenance(notebook, notebook, lens, as_of, "corpus", False)
+        hashes = stamp["inputs_sha256"]
+        del hashes["case file"]
+        read = [p for p in case_files(source) if p.is_file()]
+        named = {p.name for p in read} if len({p.name for p in read}) == len(read) else None
+        stamp["inputs_sha256"] = {f"case file {p.name if named else p}": _sha256(p)
+                                  for p in read} | hashes
+        nb.metadata["casebook"] = stamp
+        html = _to_html(nb, "counsel", f"casebook — {label}", shared_plotly=shared_plotly,
+                        footer=_stamp_html(stamp, label))
+        (tmp / "report.html").write_text(html, encoding="utf-8")
+        (tmp / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+        nbformat.write(nb, executed)
+        timings["convert"] = time.perf_counter() - t
+        files = sorted(p.relative_to(tmp) for p in tmp.iterdir())
+        _swap_in(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    timings["total"] = time.perf_counter() - t0
+    return ReportResult(final, final / "report.html", [final / f for f in files], timings)
