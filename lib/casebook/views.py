@@ -180,10 +180,13 @@ def findings_by_standard(findings: pd.DataFrame, protocols: Sequence[Protocol]) 
     return pd.DataFrame(rows)
 
 
-def lens_comparison(case: Case, protocols: Sequence[Protocol], as_of: str | None = None
-                    ) -> pd.DataFrame:
-    """Each failing or unknown finding under then / now / best, side by side."""
-    frames = {lens: evaluate(case, protocols, lens=lens, as_of=as_of)
+def lens_comparison(case: Case, protocols: Sequence[Protocol], as_of: str | None = None,
+                    known: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Each failing or unknown finding under then / now / best, side by side. ``known``
+    passes findings already computed for a lens, so they are not computed again."""
+    known = known or {}
+    frames = {lens: known[lens] if lens in known else evaluate(case, protocols, lens=lens,
+                                                                as_of=as_of)
               for lens in ("then", "now", "best")}
     base = frames["best"]
     keep = base[base["status"].isin(["fail", "unknown"])][

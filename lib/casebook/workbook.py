@@ -248,7 +248,9 @@ class Workbook:
     def lenses(self) -> Html:
         if self.audience == "student":
             return Html("")
-        return self._table(lens_comparison(self.case, self.protocols, self.as_of))
+        current = self.findings if not self.redactor else None  # redacted text differs
+        known = {self.lens: current} if current is not None else {}
+        return self._table(lens_comparison(self.case, self.protocols, self.as_of, known))
 
     # -- teaching ---------------------------------------------------------------------
     def decision_points(self) -> list[str]:
