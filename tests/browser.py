@@ -77,19 +77,41 @@ def require_chromium() -> Path:
     return CHROMIUM
 
 
+_shared: dict[str, Any] = {"users": 0}
+
+
 @contextmanager
 def launch_chromium() -> Iterator[Any]:
-    """A headless Chromium ``Browser`` (skips or fails as :func:`require_chromium`)."""
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
+    """A headless Chromium ``Browser`` (skips or fails as :func:`require_chromium`).
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS,
-                                     headless=True, timeout=60_000)
+    Playwright's sync API allows one instance per thread, so nested and concurrent users
+    (a session fixture of one test module, a test of another) share one browser, which is
+    closed when the last of them is done."""
+    executable = require_chromium()
+    if _shared["users"] == 0 or not _shared["browser"].is_connected():
+        from playwright.sync_api import sync_playwright
+
+        if _shared.get("playwright") is None:
+            _shared["playwright"] = sync_playwright().start()
         try:
-            yield browser
-        finally:
-            browser.close()
+            _shared["browser"] = _shared["playwright"].chromium.launch(
+                executable_path=str(executable), args=CHROMIUM_ARGS, headless=True,
+                timeout=60_000)
+        except BaseException:
+            if _shared["users"] == 0:
+                _shared.pop("playwright").stop()
+            raise
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            browser, playwright = _shared.pop("browser"), _shared.pop("playwright")
+            try:
+                browser.close()
+            finally:
+                playwright.stop()
 
 
 def _slug(text: str) -> str:
@@ -106,20 +128,24 @@ class BrowserPage:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
-    def screenshot(self, name: str, *, full_page: bool = False) -> Path:
-        """Save a PNG into ``test-artifacts/`` (the worker id keeps xdist runs apart)."""
+    def screenshot(self, name: str, *, element: Any = None, full_page: bool = False) -> Path:
+        """Save ``test-artifacts/<name>.png``: the viewport, or one ``element`` locator.
+        Names are unique per test, so xdist workers never write the same file."""
         ARTIFACTS.mkdir(exist_ok=True)
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        path = ARTIFACTS / (_slug(name) + (f".{worker}" if worker else "") + ".png")
-        self.page.screenshot(path=str(path), full_page=full_page, timeout=60_000)
+        path = ARTIFACTS / f"{_slug(name)}.png"
+        target = element if element is not None else self.page
+        options = {} if element is not None else {"full_page": full_page}
+        target.screenshot(path=str(path), timeout=60_000, **options)
         return path
 
     def errors(self) -> list[str]:
         """Page errors, and console errors other than the refusals of blocked requests
         (those are in :attr:`blocked`, for the tests that care)."""
-        refused = {f"Failed to load resource: net::ERR_BLOCKED_BY_CLIENT ({url})"
-                   for url in self.blocked}
-        return self.page_errors + [e for e in self.console_errors if e not in refused]
+        refused = tuple(f"({url})" for url in self.blocked)
+        return self.page_errors + [
+            e for e in self.console_errors
+            if not (e.startswith("Failed to load resource: net::ERR_BLOCKED_BY_CLIENT")
+                    and e.endswith(refused))]
 
 
 @contextmanager

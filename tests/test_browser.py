@@ -10,6 +10,7 @@ execute nothing, link nowhere but http(s), and show its payloads as text.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import html
 import json
 import os
@@ -67,7 +68,9 @@ def _render(tmp_path_factory: pytest.TempPathFactory, case: Path, audience: str,
     """The report folder of one variant, rendered once per run whichever worker asks first."""
     from casebook.report import render_report
 
-    key = f"{case.stem}-{audience}-then{'-redacted' if redact else ''}"
+    variant = f"{case.stem}-{audience}-then{'-redacted' if redact else ''}"
+    # a neutral folder name: the path of a redacted report must not name anyone either
+    key = "variant-" + hashlib.sha256(variant.encode()).hexdigest()[:12]
     shared = _shared_dir(tmp_path_factory) / "casebook-reports"
     shared.mkdir(exist_ok=True)
     done = shared / f"{key}.json"
@@ -130,6 +133,10 @@ _FIGURE_STATE = """() => [...document.querySelectorAll('.casebook-figure')].map(
 def _load(view: BrowserPage, folder: Path) -> list[dict[str, Any]]:
     """Open ``report.html``, wait until Plotly has drawn every figure, return their state."""
     view.page.goto((folder / "report.html").as_uri(), wait_until="load")
+    if view.page.evaluate("typeof window.Plotly") != "object":  # inline: defined by now
+        view.screenshot(f"{folder.parent.name}-{folder.name}-no-plotly")
+        pytest.fail(f"plotly.js did not load in {folder / 'report.html'}, so no figure can be "
+                    f"drawn; errors: {view.errors()}")
     try:
         view.page.wait_for_function(_FIGURES_DRAWN, timeout=FIGURE_TIMEOUT_MS, polling=200)
     except Exception:  # report the state, not only the timeout
@@ -151,7 +158,13 @@ def _words(text: str) -> str:
 
 
 def _folder_texts(folder: Path) -> Iterator[tuple[str, str]]:
-    """(where, text) for every file under ``folder``, and every member of each xlsx."""
+    """(where, text) for every file under ``folder``, and every member of each xlsx. An
+    unmodified copy of plotly.js is cut out first: it is not case data, and it names the
+    Julian calendar (a modified copy is scanned like everything else)."""
+    from casebook.display import plotly_js
+
+    vendor = plotly_js()
+    copies = (vendor.replace("</script", "<\\/script"), vendor)
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         where = str(path.relative_to(folder))
         if path.suffix == ".xlsx":
@@ -159,7 +172,10 @@ def _folder_texts(folder: Path) -> Iterator[tuple[str, str]]:
                 for member in book.namelist():
                     yield f"{where}:{member}", book.read(member).decode("utf-8", "replace")
         else:
-            yield where, path.read_bytes().decode("utf-8", "replace")
+            text = path.read_bytes().decode("utf-8", "replace")
+            for copy in copies:
+                text = text.replace(copy, "")
+            yield where, text
 
 
 class _Markup(HTMLParser):
@@ -192,6 +208,30 @@ class _Markup(HTMLParser):
             self.scripts.append(data)
 
 
+class _Outline(HTMLParser):
+    """The text of every heading and table-header cell (never inside a script)."""
+
+    CAPTURE = ("h1", "h2", "h3", "h4", "h5", "h6", "th")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[tuple[str, str]] = []
+        self._open: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.CAPTURE and self._open is None:
+            self._open = (tag, [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag == self._open[0]:
+            self.texts.append((tag, _words("".join(self._open[1]))))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[1].append(data)
+
+
 def _assert_inert_markup(text: str, where: str) -> None:
     """No payload became markup: no handler, no javascript: URL, no script that is one."""
     parser = _Markup()
@@ -210,33 +250,37 @@ def _assert_inert_markup(text: str, where: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("variant", "at_least"), [
-    ("williams_counsel", 2), ("williams_student", 2), ("williams_redacted", 2)])
-def test_report_draws_every_figure_offline(browser: Any, variant: str, at_least: int,
+@pytest.mark.parametrize("variant", ["williams_counsel", "williams_student", "williams_redacted"])
+def test_report_draws_every_figure_offline(browser: Any, variant: str,
                                            request: pytest.FixtureRequest) -> None:
+    """Every figure drawn by the inlined plotly.js, with no network at all: the exhibit is
+    opened on laptops in court, and a request to a CDN would fail offline and, online, tell a
+    third party that the exhibit was opened."""
     folder: Path = request.getfixturevalue(variant)
     with open_page(browser) as view:
         figures = _load(view, folder)
         view.screenshot(f"report-{variant}")
-        view.screenshot(f"report-{variant}-full", full_page=True)
-        _assert_drawn(figures, at_least)
-        assert view.page.evaluate("typeof window.Plotly") == "object", "plotly.js not inlined"
+        for n, fig in enumerate(figures[:2]):
+            view.screenshot(f"report-{variant}-figure-{n + 1}",
+                            element=view.page.locator(f"#{fig['id']}"))
+        _assert_drawn(figures, 2)
         assert view.errors() == [], view.errors()
+        assert view.blocked == [], f"report.html requests outside resources: {view.blocked}"
+        text = _words(view.page.evaluate("document.body.innerText"))
+        headings = view.page.evaluate(
+            "[...document.querySelectorAll('h1,h2,h3,h4')].map(h => h.innerText)")
     if variant == "williams_counsel":
         ids = " ".join(f["id"] for f in figures)
         assert "timeline" in ids and "graph" in ids, ids
-
-
-@pytest.mark.browser
-def test_report_requests_nothing_but_its_own_file(browser: Any, williams_counsel: Path
-                                                  ) -> None:
-    """A counsel exhibit is opened on laptops in court: it must not call out to a CDN (the
-    request would fail offline and, online, tell a third party the exhibit was opened)."""
-    with open_page(browser) as view:
-        _load(view, williams_counsel)
-        view.page.wait_for_load_state("load")
-        outside = [u for u in view.blocked if not u.startswith("file:")]
-        assert outside == [], f"report.html requests outside resources: {outside}"
+    if variant == "williams_student":  # what the student sees on screen
+        exercises = load_case(WILLIAMS).file.exercises
+        assert "Question." in text
+        for ex in exercises:
+            assert _words(ex.question)[:120] in text, f"question not shown: {ex.question!r}"
+            assert _words(ex.answer)[:120] not in text, f"answer shown: {ex.answer!r}"
+        assert "model answer" not in text.lower()
+        shown = {h.strip().rstrip("¶").strip() for h in headings}
+        assert not {"Key findings", "Findings by standard"} & shown, shown
 
 
 # ------------------------------------------------------------------------------ student
@@ -254,30 +298,22 @@ def test_student_edition_holds_no_answer_and_no_finding(williams_student: Path) 
         for piece in pieces:
             assert _words(piece) not in text, f"student report contains an answer: {piece!r}"
     assert "model answer" not in text.lower()
-    for heading in ("Key findings", "Findings by standard", "Failure chains", "Discovery list",
-                    "Then, now, best"):
-        assert not re.search(rf"<h\d[^>]*>\s*{re.escape(heading)}", raw), heading
+    outline = _Outline()
+    outline.feed(raw)
+    outline.close()
+    headings = {t.strip("¶ ") for tag, t in outline.texts if tag[0] == "h"}
+    assert "Chronology" in headings, headings  # the parser does see the headings
+    findings = {"Key findings", "Findings by standard", "Failure chains", "Discovery list",
+                "Then, now, best"}
+    assert not findings & headings, findings & headings
+    columns = {t.lower() for tag, t in outline.texts if tag == "th"}
+    assert "when" in columns, columns  # the chronology table is there
+    assert not {"rule", "rule_title", "explanation", "violations", "basis"} & columns, columns
     names = sorted(p.name for p in williams_student.iterdir())
     leaked = [n for n in names if n.endswith((".ipynb", ".csv", ".xlsx"))
               or n.startswith(("case-study", "findings", "chronology"))]
     assert leaked == [], f"student folder holds teacher material: {names}"
     assert "report.html" in names and "provenance.json" in names
-
-
-@pytest.mark.browser
-def test_student_page_shows_no_answer(browser: Any, williams_student: Path) -> None:
-    case = load_case(WILLIAMS)
-    with open_page(browser) as view:
-        _load(view, williams_student)
-        text = _words(view.page.evaluate("document.body.innerText"))
-        headings = view.page.evaluate(
-            "[...document.querySelectorAll('h1,h2,h3,h4')].map(h => h.innerText.trim())")
-    assert "Question." in text, "the student edition shows the questions"
-    for ex in case.file.exercises:
-        assert _words(ex.answer)[:120] not in text
-        assert _words(ex.question)[:120] in text, "every question is shown"
-    assert "model answer" not in text.lower()
-    assert not {"Key findings", "Findings by standard"} & {h.rstrip("¶ ") for h in headings}
 
 
 # ------------------------------------------------------------------------------ redaction
@@ -309,12 +345,14 @@ def test_redacted_edition_names_no_private_person(williams_redacted: Path) -> No
     expected = {"report.html", "provenance.json", "case-study.ipynb", "findings.csv",
                 "chronology.csv", "chronology.xlsx"}
     assert expected <= {p.name for p in williams_redacted.iterdir()}
-    leaks = []
+    leaks: dict[str, list[str]] = {}
     for where, text in _folder_texts(williams_redacted):
         for m in pattern.finditer(text):
-            leaks.append(f"{where}: …{text[max(0, m.start() - 60):m.end() + 30]!r}…")
-    assert leaks == [], f"{len(leaks)} name tokens in the redacted report:\n" + "\n".join(
-        leaks[:25])
+            leaks.setdefault(where, []).append(
+                f"…{text[max(0, m.start() - 60):m.end() + 30]!r}…")
+    assert not leaks, "name tokens in the redacted report:\n" + "\n".join(
+        f"{where}: {len(found)} times, e.g.\n    " + "\n    ".join(found[:4])
+        for where, found in leaks.items())
 
 
 # ------------------------------------------------------------------------------ hostile input
@@ -373,9 +411,14 @@ def test_hostile_case_text_is_shown_never_run(browser: Any, variant: str,
         hovered = page.evaluate(_HOVER_ALL)
         assert hovered >= 1, "no hover label appeared"
         points = page.locator(".casebook-figure .point")
-        for i in range(min(points.count(), 6)):
-            points.nth(i).hover(force=True, timeout=5_000)
-            page.wait_for_timeout(50)
+        moused = 0
+        for i in range(min(points.count(), 8)):
+            try:  # a point can be covered by another: the mouse hovers are a bonus
+                points.nth(i).hover(force=True, timeout=5_000)
+            except Exception:
+                continue
+            moused += 1
+        assert moused >= 1, "no figure point could be hovered with the mouse"
         page.wait_for_timeout(300)  # give a planted handler the chance to fire
         view.screenshot(f"hostile-{variant}")
         assert page.evaluate(_PWNED) is None, "a payload ran"

@@ -20,7 +20,7 @@ from .dates import Edtf, hull, parse_edtf
 from .registry import Registry
 from .vocabulary import Vocabulary
 
-__all__ = ["ActorView", "Case", "FactView"]
+__all__ = ["ActorView", "Case", "FactView", "role_label"]
 
 
 def _canonical(value: Any) -> Any:
@@ -70,6 +70,19 @@ class FactView:
         return out
 
 
+_ROLE_WORDS = {"accused": "the accused", "family": "a family member", "victim": "the victim",
+               "witness": "a witness", "eyewitness": "an eyewitness",
+               "bystander": "a bystander", "plaintiff-counsel": "counsel"}
+
+
+def role_label(roles: list[str]) -> str:
+    """'the accused', 'a family member': how a redacted report names a private person."""
+    for role in roles:
+        if role in _ROLE_WORDS:
+            return _ROLE_WORDS[role]
+    return f"a {roles[0].replace('-', ' ')}" if roles else "a private person"
+
+
 @dataclass(frozen=True, slots=True)
 class ActorView:
     """An actor with the registry applied: the name and kind to show."""
@@ -93,9 +106,12 @@ class ActorView:
         return self.name is not None and not self.actor.minor
 
     def label(self, redact: bool = False) -> str:
-        """How to refer to this actor: the name, or a role description when unnamed,
-        a minor, or a private person in a redacted report."""
-        if self.named and not (redact and self.private):
+        """How to refer to this actor: the name, or a role description when unnamed or a
+        minor; a private person in a redacted report by role only (a description can
+        identify as well as a name)."""
+        if redact and (self.private or self.actor.minor):
+            return role_label(self.roles)
+        if self.named:
             assert self.name is not None
             return self.name
         if self.description:

@@ -20,23 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from .case import Case
+from .case import Case, role_label
 from .casefile import Casefile
 from .integrity import SLUG
 
 __all__ = ["Redactor", "redact_case"]
-
-_ROLE_WORDS = {"accused": "the accused", "family": "a family member", "victim": "the victim",
-               "witness": "a witness", "eyewitness": "an eyewitness",
-               "bystander": "a bystander", "plaintiff-counsel": "counsel"}
-
-
-def _role_label(roles: list[str]) -> str:
-    for role in roles:
-        if role in _ROLE_WORDS:
-            return _ROLE_WORDS[role]
-    return f"a {roles[0].replace('-', ' ')}" if roles else "a private person"
-
 
 @dataclass(frozen=True)
 class Redactor:
@@ -54,7 +42,7 @@ class Redactor:
         people = [a for a in case.actors.values() if a.private or a.actor.minor]
         people.sort(key=lambda a: ("accused" not in a.roles, a.id))  # the accused first
         for n, person in enumerate(people, start=1):
-            label = _role_label(person.roles)
+            label = role_label(person.roles)
             aliases[person.id] = f"private-person-{n}"
             name = person.actor.name or ""
             if not name:
@@ -92,7 +80,7 @@ class Redactor:
         """A copy of a table with every text cell redacted."""
         out = frame.copy()
         for col in out.columns:
-            if out[col].dtype == object:
+            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
                 out[col] = out[col].map(lambda v: self(v) if isinstance(v, str) else v)
         return out
 

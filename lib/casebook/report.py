@@ -216,11 +216,12 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         if redactor:
             _scrub(nb, redactor)
         stamp = provenance(case_path, notebook, lens, as_of, audience, redact)
+        if redactor:  # names never reach the page, the stamp or the notebook's metadata
+            stamp = redactor.deep(stamp)
+            nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
         nb.metadata["casebook"] = stamp
         html = _to_html(nb, audience, f"casebook — {case_label}", shared_plotly=shared_plotly,
                         footer=_stamp_html(stamp, case_label))
-        if redactor:
-            html = redactor(html)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         (tmp / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
         timings["convert"] = time.perf_counter() - t
