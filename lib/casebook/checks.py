@@ -364,14 +364,17 @@ class IndependentEvidenceParams(_Params):
 
 
 def _subjects(ctx: CheckContext, event: Event, role: str) -> set[str]:
+    """Whom the step is about: the named participants in ``role``; else the people the FR
+    outputs upstream point at (the lead's person — not, say, the unknown culprit a probe
+    image shows); else everyone implicated upstream."""
     named = set(event.participants.get(role, []))
     if named:
         return named
-    people: set[str] = set()
-    for node in ctx.ancestors(event.id) | {event.id}:
-        if node in ctx.case.evidence:
-            people |= set(ctx.case.evidence[node].implicates)
-    return people
+    implicated = {n: set(ctx.case.evidence[n].implicates)
+                  for n in ctx.ancestors(event.id) | {event.id} if n in ctx.case.evidence}
+    by_fr = set().union(*(people for n, people in implicated.items()
+                          if n in set(_fr_outputs_upstream(ctx, event))))
+    return by_fr or set().union(*implicated.values())
 
 
 def _evidence_sources(ctx: CheckContext, item_id: str) -> list[str]:
@@ -385,8 +388,11 @@ def _evidence_sources(ctx: CheckContext, item_id: str) -> list[str]:
 
 
 def _fr_outputs_upstream(ctx: CheckContext, event: Event) -> list[str]:
-    return sorted(n for n in ctx.ancestors(event.id)
-                  if ctx.graph.nodes[n].get("fr_output"))
+    """FR outputs the event rests on: upstream of it, or made by a search it follows."""
+    ups = ctx.ancestors(event.id)
+    made = {m for n in ups if ctx.graph.nodes[n]["node_type"] == "event"
+            for m in ctx.graph.successors(n)}
+    return sorted(n for n in ups | made if ctx.graph.nodes[n].get("fr_output"))
 
 
 def _closing_claims(ctx: CheckContext, event: Event) -> tuple[Event, list[Claim], list[Claim]]:

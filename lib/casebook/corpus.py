@@ -32,16 +32,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .case import Case
 from .casefile import Event
 from .display import escape, plotly_loader, table_html
-from .errors import CasefileError, Problem, display_path
+from .errors import CasefileError, DefinitionError, Problem, display_path
 from .findings import COLUMNS, DISCLAIMER, LENSES, Lens, evaluate
 from .graph import build_graph
 from .load import load_case
 from .paths import resolve
 from .protocols import Protocol, load_protocols
+from .validation import pydantic_problems
 from .workbook import Figure, Html
 from .yamlsafe import read_yaml
 
@@ -93,51 +95,37 @@ class Pattern:
     reference: str  # the reference table's row (and provisions) this pattern follows
 
 
-PATTERNS: tuple[Pattern, ...] = (
-    Pattern("FR candidate placed in a lineup without independent evidence",
-            ("SET-2024-3", "DPD-2023-1", "DPD-LINEUP-1", "APLS-2020-2"),
-            "FR candidate placed in a photo array without independent evidence "
-            "(SET-2024-3; DPD-2023-1; APLS-2020-2)"),
-    Pattern("witness never saw the offense",
-            ("DOJ-2017-8",),
-            "'Confirmation' by a non-eyewitness (DOJ-2017-8; APLS-2020-1)"),
-    Pattern("arrest without independent evidence",
-            ("MSP-1", "SET-2024-1", "SET-2024-2", "MD-FRT-2-502b2", "DPD-307.5-1b",
-             "DPD-307.5-1c", "DPD-SOP-1", "DPD-2023-2", "MSP-7", "OTH-WCPO-2"),
-            "Arrest/warrant on FR alone or FR + visual comparison "
-            "(MSP-1; SET-2024-1; MD-FRT-2-502b2)"),
-    Pattern("FR use not disclosed",
-            ("SET-2024-4", "MD-FRT-2-504"),
-            "Warrant affidavit omits FR use; FR use not disclosed to the accused "
-            "(SET-2024-4; MD-FRT-2-504)"),
-    Pattern("FR search's limits not disclosed to the warrant approvers",
-            ("SET-2024-4b", "MSP-1b"),
-            "Warrant affidavit omits … reliability issues (SET-2024-4)"),
-    Pattern("offense outside the FR policy's scope",
-            ("DPD-307.5-1a", "MD-FRT-2-503a1i", "MAYOR-2019-2"),
-            "FR used for minor property offences (DPD-307.5-1a; MD-FRT-2-503a1i)"),
-    Pattern("lineup not administered blind",
-            ("DOJ-2017-1", "NAS-2014-2", "APLS-2020-3"),
-            "Suggestive lineup administration (DOJ-2017-1,2; NAS-2014-2)"),
-)
-"""The failure patterns, following the cross-case pattern table of the reference
-(``protocols-and-cases.md``, Part B): each row's name, and the checkable rules whose failure
-shows it. Where the reference names a provision no rule can check (DOJ-2017-2 is not
-checkable) it is left out; where another standard checks the same thing it is added
-(DPD-LINEUP-1 and DPD-2023-1 both forbid an FR photo in a lineup). APLS-2020-1 is listed by the
-reference next to the non-eyewitness but checks whether the eyewitness was interviewed, so only
-DOJ-2017-8 (the witness was present at the offense) shows that pattern. A case shows a pattern
-when any of its rules *fails* — whether or not the standard bound the agency then — so a 2019
-case can show a failure that a 2024 rule names; the lens only says which of them count."""
+class _PatternRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    rules: list[str]
+    reference: str
 
-NOT_YET_CHECKABLE: dict[str, str] = {
-    "Obvious exculpatory physical or location facts ignored":
-        "the reference ties it to DPD-307.5-1c and DPD-2023-2, whose checks ask whether "
-        "independent evidence existed, not whether contrary facts were ignored",
-    "Old or unrepresentative gallery photo":
-        "no rule reads the age or quality of the gallery photo yet",
-}
-"""Rows of the reference's pattern table that no rule detects: shown, never counted."""
+
+class _PatternFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    patterns: list[_PatternRow]
+    not_yet_checkable: dict[str, str] = {}
+
+
+def _load_patterns() -> tuple[tuple[Pattern, ...], dict[str, str]]:
+    """``data/patterns.yaml``: the failure patterns, following the cross-case pattern table of
+    the reference. Kept as data so that no rule id is written in the library."""
+    from .paths import data_dir
+
+    doc = read_yaml(data_dir() / "patterns.yaml", DefinitionError)
+    try:
+        data = _PatternFile.model_validate(doc.data)
+    except ValidationError as err:
+        raise DefinitionError(pydantic_problems(doc, err, model=_PatternFile)) from None
+    patterns = tuple(Pattern(p.name, tuple(p.rules), p.reference) for p in data.patterns)
+    return patterns, dict(data.not_yet_checkable)
+
+
+PATTERNS, NOT_YET_CHECKABLE = _load_patterns()
+"""The failure patterns (see ``data/patterns.yaml``) and the reference's rows that no rule
+detects yet: shown, never counted."""
+
 
 STATUS_ORDER = ("violation", "fail", "unknown", "pass", "not checked")
 """Worst first. ``fail`` here means failed but not counting under the lens."""
