@@ -60,7 +60,7 @@ def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> No
     for audience in ("counsel", "trainer"):
         names = {p.name for p in reports[audience].iterdir()}
         assert names == {"report.html", "case-study.ipynb", "findings.csv", "chronology.csv",
-                         "chronology.xlsx", "provenance.json"}
+                         "chronology.xlsx", "provenance.json", "summary.json"}
     assert {p.name for p in reports["student"].iterdir()} == {"report.html", "provenance.json"}
     assert reports["counsel"].name == variant_name("counsel", "then", None, False)
 
