@@ -16,7 +16,7 @@ from casebook import load_case
 from casebook.corpus import NOT_YET_CHECKABLE, load_corpus, pattern_matrix
 from tests.conftest import ROOT
 
-W, O, P, S = "williams-shinola", "oliver-detroit", "parks-woodbridge", "sawyer-maryland"
+W, OL, P, S = "williams-shinola", "oliver-detroit", "parks-woodbridge", "sawyer-maryland"
 WO, V, M, D = "woodruff-detroit", "vernau-miami", "murphy-houston", "dillon-florida"
 C, T, R = "crutchfield-detroit", "trevis-williams-nyc", "richardson-jacksonville"
 
@@ -35,7 +35,7 @@ def _showing(pattern: str) -> set[str]:
 def test_fr_candidate_in_a_lineup_without_independent_evidence() -> None:
     # reference: Williams, Oliver, Woodruff, Dillon, Trevis Williams, Murphy
     assert _showing("FR candidate placed in a lineup without independent evidence") == {
-        W, O, WO, D, T, M}
+        W, OL, WO, D, T, M}
 
 
 def test_confirmation_by_a_non_eyewitness() -> None:
@@ -49,7 +49,7 @@ def test_arrest_on_fr_alone_or_fr_plus_comparison() -> None:
     # under the lineup row for the others; Parks is in it.
     showing = _showing("arrest without independent evidence")
     assert P in showing
-    assert showing == {P, W, O, WO, S, V}
+    assert showing == {P, W, OL, WO, S, V}
     assert C not in showing  # FR use itself is disputed: unknown, never fail
 
 
@@ -68,9 +68,9 @@ def test_fr_for_minor_property_offences() -> None:
     # policies' scope, so it also holds Dillon and Trevis Williams (Part 2 offenses) and
     # Richardson (a stolen vehicle, Part I property), which the reference's row leaves out.
     showing = _showing("offense outside the FR policy's scope")
-    assert {W, O, P, V} <= showing
-    assert showing - {W, O, P, V} == {D, T, R}
-    assert {_category(c) for c in (W, O, P, R)} == {"part1-property"}
+    assert {W, OL, P, V} <= showing
+    assert showing - {W, OL, P, V} == {D, T, R}
+    assert {_category(c) for c in (W, OL, P, R)} == {"part1-property"}
     assert _category(V) == "part2"  # check fraud: a property crime, in UCR Part II
 
 
