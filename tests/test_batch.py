@@ -117,6 +117,7 @@ def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: P
             break
     os.kill(proc.pid, signal.SIGTERM)
     proc.wait(timeout=120)
+    proc.stderr.close()
     assert proc.returncode != 0
     for variant in out.glob("*/counsel-then"):
         assert (variant / "report.html").exists(), f"partial report {variant}"
@@ -125,5 +126,7 @@ def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: P
     resumed = run_batch([cases], out, jobs=2, corpus=False)
     statuses = _status(resumed)
     assert set(statuses.values()) <= {"ok", "up-to-date"}
-    assert sum(s == "up-to-date" for s in statuses.values()) == len(rendered)
+    # cases the parent recorded before the signal are up to date; a report a worker finished
+    # just as the batch stopped is not in the manifest yet, so it is safely rendered again
+    assert 1 <= sum(s == "up-to-date" for s in statuses.values()) <= len(rendered)
     assert not list(out.glob("*/.*.tmp-*"))

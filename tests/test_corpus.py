@@ -127,7 +127,7 @@ def test_every_pattern_rule_is_a_checkable_rule() -> None:
     assert len(set(names)) == len(names)
     for name in ("FR candidate placed in a lineup without independent evidence",
                  "witness never saw the offense", "offense outside the FR policy's scope",
-                 "FR use not disclosed", "arrest without independent evidence"):
+                 "FR use not disclosed to the accused", "arrest without independent evidence"):
         assert name in names
 
 

@@ -81,8 +81,8 @@ def test_html_embeds_the_figures_and_plotly_offline(reports: dict[str, Path]) ->
     assert html.count("Plotly.newPlot(") >= 2
     assert "<script src=" not in html  # nothing fetched: plotly.js is inline
     assert len(html.encode()) <= 6 * 1024 * 1024
-    assert "cell-input" not in html  # code hidden for counsel, shown to trainers
-    assert "cell-input" in (reports["trainer"] / "report.html").read_text(encoding="utf-8")
+    assert 'class="cell-input"' not in html  # code hidden for counsel, shown to trainers
+    assert 'class="cell-input"' in (reports["trainer"] / "report.html").read_text(encoding="utf-8")
 
 
 def test_provenance_stamp(reports: dict[str, Path]) -> None:
