@@ -11,6 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 WILLIAMS = ROOT / "casefile" / "williams-shinola.yaml"
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+def reference_text() -> str:
+    """All of the reference material beside the checkout (skips the test when it is absent)."""
+    if not REFERENCE.is_dir():
+        pytest.skip(f"the reference folder {REFERENCE} is not beside the checkout")
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(REFERENCE.rglob("*"))
+                     if p.is_file())
 
 
 _EXPECT = re.compile(r"^# expect: (\d+):(\d+) (\S*): (.*?)(?: \| did you mean `(.+)`)?$")

@@ -7,17 +7,9 @@ from pathlib import Path
 import pytest
 
 from casebook import load_case
-from tests.conftest import ROOT
+from tests.conftest import ROOT, reference_text
 
 CASEFILES = sorted((ROOT / "casefile").glob("*.yaml"))
-REFERENCE = ROOT.parent / "shared" / "reference"
-
-
-def _reference() -> str:
-    if not REFERENCE.is_dir():
-        pytest.skip(f"the reference folder {REFERENCE} is not beside the checkout")
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(REFERENCE.rglob("*"))
-                     if p.is_file())
 
 
 def test_there_are_eleven_cases() -> None:
@@ -34,7 +26,7 @@ def test_case_has_at_least_five_sourced_events(path: Path) -> None:
 
 @pytest.mark.parametrize("path", CASEFILES, ids=lambda p: p.stem)
 def test_names_and_urls_come_from_the_reference(path: Path) -> None:
-    reference = _reference()
+    reference = reference_text()
     case = load_case(path)
     for actor in case.actors.values():
         name = actor.actor.name

@@ -37,7 +37,7 @@ from typing import Any
 
 from .atomic import write_text_atomic
 from .errors import CasebookError
-from .paths import protocols_dir, registry_path, repo_root, vocabulary_path
+from .paths import case_files, protocols_dir, registry_path, repo_root, vocabulary_path
 
 __all__ = ["BatchResult", "CaseOutcome", "run_batch"]
 
@@ -74,19 +74,6 @@ class BatchResult:
 
 
 # -- inputs and freshness --------------------------------------------------------------
-
-def case_files(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise CasebookError(f"{raw}: no such file or directory")
-    return [p.resolve() for p in dict.fromkeys(out)]
-
 
 def _digest(paths: Iterable[Path]) -> str:
     h = hashlib.sha256()
@@ -198,7 +185,10 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     out_dir = Path(out).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_stale_temps(out_dir)
-    files = case_files(paths)
+    try:
+        files = case_files(paths)
+    except FileNotFoundError as err:
+        raise CasebookError(str(err)) from None
     shared = shared_inputs_digest()
     params = {"audience": audience, "lens": lens, "as_of": as_of, "protocols": protocols,
               "redact": False, "notebook": str(Path(notebook).resolve()) if notebook else None,

@@ -22,17 +22,13 @@ EXIT_OK, EXIT_FOUND, EXIT_CANNOT = 0, 1, 2
 
 
 def _case_paths(paths: Sequence[str]) -> list[Path]:
-    """Expand directories to the YAML files in them; refuse paths that do not exist."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise _Usage(f"{raw}: no such file or directory")
-    return out
+    """Expand folders to their YAML files; a path that does not exist is a usage error."""
+    from .paths import case_files
+
+    try:
+        return case_files(paths)
+    except FileNotFoundError as err:
+        raise _Usage(str(err)) from None
 
 
 class _Usage(Exception):

@@ -41,7 +41,7 @@ from .errors import CasefileError, DefinitionError, Problem, display_path
 from .findings import COLUMNS, DISCLAIMER, LENSES, Lens, evaluate
 from .graph import build_graph
 from .load import load_case
-from .paths import resolve
+from .paths import case_files
 from .protocols import Protocol, load_protocols
 from .validation import pydantic_problems
 from .workbook import Figure, Html
@@ -194,20 +194,6 @@ class Corpus:
             self._memo[key] = compute()
         value: T = self._memo[key]
         return value.copy() if isinstance(value, pd.DataFrame) else value
-
-
-def case_files(folder_or_paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    """A folder's ``*.yaml``/``*.yml`` files (not recursive, dotfiles ignored), or the paths."""
-    items = [folder_or_paths] if isinstance(folder_or_paths, str | Path) else folder_or_paths
-    out: list[Path] = []
-    for item in items:
-        p = resolve(item)
-        if p.is_dir():
-            out.extend(sorted(f for f in [*p.glob("*.yaml"), *p.glob("*.yml")]
-                              if not f.name.startswith(".")))
-        else:
-            out.append(p)
-    return list(dict.fromkeys(out))
 
 
 def _protocol_list(protocols: str | Sequence[Protocol] | Iterable[str] | None

@@ -8,10 +8,11 @@ work from JupyterLab (kernel in ``notebooks/``), papermill at the root, and the 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["casefile_dir", "data_dir", "protocols_dir", "registry_path", "repo_root",
-           "resolve", "vocabulary_path"]
+__all__ = ["case_files", "casefile_dir", "data_dir", "protocols_dir", "registry_path",
+           "repo_root", "resolve", "vocabulary_path"]
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,3 +53,21 @@ def resolve(path: str | os.PathLike[str]) -> Path:
     if here.exists():
         return here.resolve()
     return (repo_root() / p).resolve()
+
+
+def case_files(items: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Case files named by paths or folders (a folder's ``*.yaml``/``*.yml``, not recursive,
+    dotfiles ignored), resolved, each once. A path that does not exist raises
+    FileNotFoundError naming it."""
+    many = [items] if isinstance(items, str | os.PathLike) else list(items)
+    out: list[Path] = []
+    for item in many:
+        p = resolve(item)
+        if p.is_dir():
+            out.extend(sorted(f for f in [*p.glob("*.yaml"), *p.glob("*.yml")]
+                              if not f.name.startswith(".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise FileNotFoundError(f"{item}: no such file or directory")
+    return list(dict.fromkeys(out))

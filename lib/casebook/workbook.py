@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import __version__
 from .case import Case
 from .consequences import Consequences, consequences, discovery_list
 from .display import escape, figure_bundle, plotly_loader, table_html
@@ -325,8 +324,3 @@ class Workbook:
             findings.to_excel(xl, sheet_name="findings", index=False)
         return [out / "findings.csv", out / "chronology.csv", out / "chronology.xlsx",
                 out / "summary.json"]
-
-    def provenance_inputs(self) -> dict[str, Any]:
-        return {"casebook": __version__, "case": self.case.display_path,
-                "lens": self.lens, "as_of": self.as_of or "", "audience": self.audience,
-                "redacted": self.redact}
