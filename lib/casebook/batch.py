@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -106,18 +107,26 @@ _KM: Any = None
 
 def _worker_init() -> None:
     """Start this worker's kernel once and warm it with casebook's imports."""
+    import atexit
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _start_kernel()
+    atexit.register(_shutdown_kernel)
+
+
+_STARTS = itertools.count()
+
+
+def _start_kernel() -> None:
+    """A fresh kernel over IPC sockets in the temp folder (local only, and no "running over
+    TCP" warning per case), warmed with casebook's imports."""
     global _KM
     from jupyter_client.manager import KernelManager
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    # IPC sockets in the temp folder: local only, and no "running over TCP" warning per case
-    ipc = Path(tempfile.gettempdir()) / f"casebook-kernel-{os.getpid()}"
+    ipc = Path(tempfile.gettempdir()) / f"casebook-kernel-{os.getpid()}-{next(_STARTS)}"
     _KM = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc))
     _KM.start_kernel()
     _run_in_kernel("import casebook.workbook, casebook.figures, pandas, plotly")
-    import atexit
-
-    atexit.register(_shutdown_kernel)
 
 
 def _shutdown_kernel() -> None:
@@ -136,8 +145,8 @@ def _run_in_kernel(code: str) -> None:
 
 
 def _restart_kernel() -> None:
-    _KM.restart_kernel(now=True)
-    _run_in_kernel("import casebook.workbook, casebook.figures, pandas, plotly")
+    _shutdown_kernel()
+    _start_kernel()
 
 
 def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -295,9 +304,12 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: 
     except KeyboardInterrupt:
         for fut in pending:
             fut.cancel()
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        processes = list(getattr(pool, "_processes", {}).values())
+        for proc in processes:
+            proc.terminate()  # a worker's kernel exits when its parent does
+        for proc in processes:
+            proc.join(timeout=10)
+        pool.shutdown(wait=False, cancel_futures=True)
         signal.signal(signal.SIGTERM, previous)
         if stop["signal"]:
             sys.exit(128 + stop["signal"])
