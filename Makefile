@@ -18,7 +18,7 @@ report: venv
 	@$(BIN)/casebook report $(CASE) --audience counsel --lens then
 
 test: venv-test
-	@$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv-test
 	@$(BIN)/ruff check lib tests bench

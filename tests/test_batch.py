@@ -60,6 +60,8 @@ def test_failure_isolation_and_up_to_date(tmp_path: Path) -> None:
     assert _status(again)["clean.yaml"] == "up-to-date"
     assert _status(again)["witness.yaml"] == "up-to-date"
     assert _status(again)["boom.yaml"] == "up-to-date"
+    still = next(c for c in again.cases if c.path.endswith("broken.yaml"))
+    assert still.status == "invalid" and "broken.yaml:9:11" in still.error
 
     failing = run_batch([cases], out, jobs=2, corpus=False,
                         notebook=_failing_notebook(tmp_path))

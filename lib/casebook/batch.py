@@ -230,6 +230,9 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
                                      "seconds": 0.0})
             result.cases.append(outcome)
             continue
+        if entry and entry.get("key") == key and entry.get("status") == "invalid":
+            result.cases.append(CaseOutcome(**entry["outcome"]))  # unchanged: still invalid
+            continue
         from .load import check_case_file, load_case
 
         problems = check_case_file(path)
@@ -237,7 +240,8 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
             outcome.status = "invalid"
             outcome.error = "\n".join(str(p) for p in problems)
             result.cases.append(outcome)
-            manifest.pop(str(path), None)
+            manifest[str(path)] = {"key": key, "status": "invalid",
+                                   "outcome": asdict(outcome)}
             continue
         outcome.case = load_case(path).id
         todo.append((path, key, outcome))
