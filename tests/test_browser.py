@@ -458,3 +458,23 @@ def test_script_url_in_a_case_file_is_refused_with_its_location(tmp_path: Path,
     assert [(p.line, p.field) for p in problems] == [(at + 1, "sources.s-news.url")], problems
     assert problems[0].column == 10 and "http" in problems[0].message
     assert problems[0].path.endswith("script-url.yaml")
+
+
+# ------------------------------------------------------------------------------ corpus
+
+
+@pytest.mark.browser
+def test_corpus_page_draws_its_charts_offline(browser: Any,
+                                              tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cross-case page over every case file: rendered, opened with no network, every
+    chart (rule-by-case heatmap, patterns, durations) drawn."""
+    from casebook.report import render_corpus
+
+    out = tmp_path_factory.mktemp("corpus-page")
+    result = render_corpus(WILLIAMS.parent, out, lens="best", as_of="2026-11-22")
+    with open_page(browser) as view:
+        figures = _load(view, result.folder)
+        view.screenshot("corpus")
+        _assert_drawn(figures, 3)
+        assert view.errors() == [], view.errors()
+        assert view.blocked == [], view.blocked
