@@ -110,8 +110,17 @@ def _worker_init() -> None:
     import atexit
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, _stop_worker)
     _start_kernel()
     atexit.register(_shutdown_kernel)
+
+
+def _stop_worker(signum: int, _frame: Any) -> None:
+    """Stopped by the parent: take the kernel down too, then leave at once."""
+    try:
+        _shutdown_kernel()
+    finally:
+        os._exit(128 + signum)
 
 
 _STARTS = itertools.count()
@@ -306,18 +315,22 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: 
                 if progress:
                     progress(len(result.cases), total, outcome)
     except KeyboardInterrupt:
+        # Stop now. Every finished case is already in the manifest and every report is
+        # swapped in whole, so nothing is lost; the next run resumes. Exit without the
+        # executor's exit handlers, which would wait on the workers we just stopped.
         for fut in pending:
             fut.cancel()
         processes = list(getattr(pool, "_processes", {}).values())
         for proc in processes:
-            proc.terminate()  # a worker's kernel exits when its parent does
+            proc.terminate()
         for proc in processes:
-            proc.join(timeout=10)
-        pool.shutdown(wait=False, cancel_futures=True)
-        signal.signal(signal.SIGTERM, previous)
-        if stop["signal"]:
-            sys.exit(128 + stop["signal"])
-        raise
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+        code = 128 + (stop["signal"] or signal.SIGINT)
+        print(f"casebook batch: stopped by signal {code - 128}; rerun to resume",
+              file=sys.stderr, flush=True)
+        os._exit(code)
     pool.shutdown(wait=True)
     signal.signal(signal.SIGTERM, previous)
 
