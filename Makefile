@@ -18,7 +18,8 @@ report: venv
 	@$(BIN)/casebook report $(CASE) --audience counsel --lens then
 
 test: venv-test
-	@$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS) tests
+	@$(BIN)/python -m pytest $(PYTEST_ARGS) notebooks  # nbval: one kernel per notebook, in order
 
 lint: venv-test
 	@$(BIN)/ruff check lib tests bench
