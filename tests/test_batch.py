@@ -33,9 +33,11 @@ def _corpus(folder: Path) -> Path:
 
 
 def _failing_notebook(tmp: Path) -> Path:
-    """The case study with one planted failure for the case whose path mentions 'boom'."""
+    """The case study with planted failures: a cell raises for the case whose path mentions
+    'boom'; the kernel dies for 'dies'."""
     nb = nbformat.read(ROOT / "notebooks" / "case-study.ipynb", as_version=4)
-    cell = nbformat.v4.new_code_cell('if "boom" in case:\n    raise RuntimeError("planted")')
+    cell = nbformat.v4.new_code_cell('if "boom" in case:\n    raise RuntimeError("planted")\n'
+                                     'if "dies" in case:\n    import os; os._exit(1)')
     nb.cells.insert(4, cell)
     path = tmp / "failing.ipynb"
     nbformat.write(nb, path)
@@ -63,10 +65,15 @@ def test_failure_isolation_and_up_to_date(tmp_path: Path) -> None:
     still = next(c for c in again.cases if c.path.endswith("broken.yaml"))
     assert still.status == "invalid" and "broken.yaml:9:11" in still.error
 
+    dies = (cases / "boom.yaml").read_text(encoding="utf-8").replace("boom-case", "dies-case")
+    (cases / "dies.yaml").write_text(dies, encoding="utf-8")
     failing = run_batch([cases], out, jobs=2, corpus=False,
                         notebook=_failing_notebook(tmp_path))
     status = _status(failing)
     assert status["boom.yaml"] == "failed" and status["broken.yaml"] == "invalid"
+    assert status["dies.yaml"] == "failed"  # a dead kernel fails its case, not the batch
+    died = next(c for c in failing.cases if c.path.endswith("dies.yaml"))
+    assert "dies.yaml" in died.error and "died" in died.error.lower()
     assert status["clean.yaml"] == "ok" and status["witness.yaml"] == "ok"
     assert not failing.ok
     assert boom_html.read_bytes() == before  # the previous good report is untouched

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -38,6 +37,7 @@ from typing import Any
 
 from .atomic import write_text_atomic
 from .errors import CasebookError
+from .kernel import kill_kernel, run_in_kernel, shutdown_kernel, start_kernel
 from .paths import case_files, protocols_dir, registry_path, repo_root, vocabulary_path
 
 __all__ = ["BatchResult", "CaseOutcome", "run_batch"]
@@ -106,56 +106,28 @@ _KM: Any = None
 
 
 def _worker_init() -> None:
-    """Start this worker's kernel once and warm it with casebook's imports."""
-    import atexit
+    """Start this worker's kernel once; it warms itself with casebook's imports."""
+    from multiprocessing.util import Finalize
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, _stop_worker)
-    _start_kernel()
-    atexit.register(_shutdown_kernel)
+    _restart_kernel()
+    # Pool workers leave without running atexit; multiprocessing's finalizers do run.
+    Finalize(None, lambda: shutdown_kernel(_KM), exitpriority=10)
 
 
 def _stop_worker(signum: int, _frame: Any) -> None:
     """Stopped by the parent: take the kernel down too, then leave at once."""
     try:
-        _shutdown_kernel()
+        kill_kernel(_KM)
     finally:
         os._exit(128 + signum)
 
 
-_STARTS = itertools.count()
-
-
-def _start_kernel() -> None:
-    """A fresh kernel over IPC sockets in the temp folder (local only, and no "running over
-    TCP" warning per case), warmed with casebook's imports."""
-    global _KM
-    from jupyter_client.manager import KernelManager
-
-    ipc = Path(tempfile.gettempdir()) / f"casebook-kernel-{os.getpid()}-{next(_STARTS)}"
-    _KM = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc))
-    _KM.start_kernel()
-    _run_in_kernel("import casebook.workbook, casebook.figures, pandas, plotly")
-
-
-def _shutdown_kernel() -> None:
-    if _KM is not None and _KM.has_kernel:
-        _KM.shutdown_kernel(now=True)
-
-
-def _run_in_kernel(code: str) -> None:
-    kc = _KM.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(code, timeout=120, output_hook=lambda _msg: None)
-    finally:
-        kc.stop_channels()
-
-
 def _restart_kernel() -> None:
-    _shutdown_kernel()
-    _start_kernel()
+    global _KM
+    shutdown_kernel(_KM)
+    _KM = start_kernel()
 
 
 def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +136,10 @@ def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
 
     t = time.perf_counter()
     try:
-        _run_in_kernel("%reset -f")
+        run_in_kernel(_KM, "%reset -f")
+    except RuntimeError:  # the previous case took the kernel down
+        _restart_kernel()
+    try:
         result = render_report(path, out, km=_KM, **params)
     except ReportError as err:
         _restart_kernel()  # a failed notebook may leave the kernel in any state
@@ -285,7 +260,10 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: 
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    # Spawned, not forked: a fork would inherit jupyter_client's event-loop thread state from
+    # this process (which may have run a kernel itself) without the thread, and hang.
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                               mp_context=multiprocessing.get_context("spawn"))
     pending: dict[Future[dict[str, Any]], tuple[Path, str, CaseOutcome]] = {}
     try:
         for path, key, outcome in todo:

@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,12 +145,69 @@ def _to_html(nb: Any, audience: str, title: str, *, shared_plotly: str | None = 
                          shared_plotly=shared_plotly, footer=footer)
 
 
-def _execute(papermill: Any, notebook: Path, executed: Path, parameters: dict[str, Any],
-             km: Any = None) -> None:
-    extra = {"km": km} if km is not None else {"shutdown_kernel": "immediate"}
-    papermill.execute_notebook(str(notebook), str(executed), parameters=parameters,
-                               progress_bar=False, log_output=False, kernel_name="python3",
-                               request_save_on_cell_execute=False, **extra)
+def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
+            what: str, export: bool,
+            finish: Callable[[Any, Path], dict[str, Any] | None]) -> ReportResult:
+    """Execute ``notebook`` into a temporary folder beside ``final``, let ``finish`` turn the
+    executed notebook into the page, and swap the folder in.
+
+    ``finish(nb, folder)`` writes the page into ``folder`` and returns the provenance stamp;
+    it may edit ``nb`` (then written as the executed notebook, stamped), or return ``None`` to
+    leave no notebook behind. A failing notebook
+    raises :class:`ReportError` and is kept beside the previous report; ``final`` is untouched.
+    """
+    import time
+
+    import nbformat
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    timings: dict[str, float] = {}
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    tmp.chmod(0o755)
+    executed = tmp / notebook.name
+    try:
+        t = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed),
+                parameters=parameters | {"export": str(tmp) if export else ""},
+                progress_bar=False, log_output=False, kernel_name="python3",
+                request_save_on_cell_execute=False, km=km)
+        except papermill.PapermillExecutionError as err:
+            kept = final.parent / f"{final.name}.failed.ipynb"
+            if executed.exists():
+                os.replace(executed, kept)
+            raise ReportError(f"{what} failed in cell {err.exec_count} ({err.ename}: "
+                              f"{err.evalue}); the executed notebook is kept at {kept}",
+                              kept if kept.exists() else None) from None
+        except (DeadKernelError, CellTimeoutError) as err:
+            raise ReportError(f"{what} stopped: {err}", None) from None
+        timings["execute"] = time.perf_counter() - t
+        t = time.perf_counter()
+        nb = nbformat.read(executed, as_version=4)
+        stamp = finish(nb, tmp)
+        if stamp is None:
+            executed.unlink()
+        else:
+            nb.metadata["casebook"] = stamp
+            nbformat.write(nb, executed)
+        timings["convert"] = time.perf_counter() - t
+        files = sorted(p.relative_to(tmp) for p in tmp.iterdir())
+        _swap_in(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReportResult(final, final / "report.html", [final / f for f in files], timings)
+
+
+def _write_page(folder: Path, nb: Any, audience: str, label: str, stamp: dict[str, Any],
+                shared_plotly: str | None) -> None:
+    html = _to_html(nb, audience, f"casebook — {label}", shared_plotly=shared_plotly,
+                    footer=_stamp_html(stamp, label))
+    (folder / "report.html").write_text(html, encoding="utf-8")
+    (folder / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
 
 
 def _swap_in(tmp: Path, final: Path) -> None:
@@ -171,77 +229,51 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
 
     ``shared_plotly`` is the path of a shared plotly.js relative to the report folder (else
     it is inlined); ``km`` a started kernel manager to reuse (batches keep one warm kernel per
-    worker; by default papermill starts and stops a kernel for this report); ``notebook``
-    another parameterized notebook taking the same parameters (default: the case study)."""
+    worker; by default one is started for this report, see :mod:`casebook.kernel`);
+    ``notebook`` another parameterized notebook taking the same parameters (default: the
+    case study)."""
     import time
 
-    import nbformat
-    import papermill
+    from .kernel import kernel_for
 
-    from .load import load_case
-    from .redact import Redactor
-
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    case_path = resolve(case)
-    loaded = load_case(case_path)  # invalid input stops here, with located problems
-    redactor = Redactor.for_case(loaded) if redact else None
-    case_label = redactor.case_alias if redactor else loaded.id
-    out_root = Path(out_dir).expanduser().resolve()
-    final = out_root / case_label / variant_name(audience, lens, as_of, redact)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
-    tmp.chmod(0o755)
-    notebook = Path(notebook).resolve() if notebook else repo_root() / NOTEBOOK
-    try:
-        executed = tmp / "case-study.ipynb"
-        t = time.perf_counter()
-        try:
-            _execute(papermill, notebook, executed, {
-                "case": str(case_path), "protocols": protocols, "lens": lens,
-                "as_of": as_of or "", "audience": audience, "redact": redact,
-                "shared_plotly": shared_plotly or "",
-                "export": "" if audience == "student" else str(tmp)}, km)
-        except papermill.PapermillExecutionError as err:
-            kept = final.parent / f"{final.name}.failed.ipynb"
-            if executed.exists():
-                os.replace(executed, kept)
-            raise ReportError(f"{case_path}: the notebook failed in cell {err.exec_count} "
-                              f"({err.ename}: {err.evalue}); the executed notebook is kept at "
-                              f"{kept}", kept if kept.exists() else None) from None
-        timings["execute"] = time.perf_counter() - t
-        t = time.perf_counter()
-        nb = nbformat.read(executed, as_version=4)
-        _filter_cells(nb, audience)
-        if redactor:
-            _scrub(nb, redactor)
-        stamp = provenance(case_path, notebook, lens, as_of, audience, redact)
-        if redactor:  # names never reach the page, the stamp or the notebook's metadata
-            stamp = redactor.deep(stamp)
-            nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
-        nb.metadata["casebook"] = stamp
-        html = _to_html(nb, audience, f"casebook — {case_label}", shared_plotly=shared_plotly,
-                        footer=_stamp_html(stamp, case_label))
-        (tmp / "report.html").write_text(html, encoding="utf-8")
-        (tmp / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
-        timings["convert"] = time.perf_counter() - t
-        if audience == "student":
-            executed.unlink()
-        else:
-            nbformat.write(nb, executed)
-        files = sorted(p.relative_to(tmp) for p in tmp.iterdir())
-        _swap_in(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    timings["total"] = time.perf_counter() - t0
-    return ReportResult(final, final / "report.html", [final / f for f in files], timings)
+    with kernel_for(km) as km:  # the kernel boots and imports while the case loads
+        import nbformat
+
+        from .load import load_case
+        from .redact import Redactor
+
+        case_path = resolve(case)
+        loaded = load_case(case_path)  # invalid input stops here, with located problems
+        redactor = Redactor.for_case(loaded) if redact else None
+        case_label = redactor.case_alias if redactor else loaded.id
+        final = (Path(out_dir).expanduser().resolve() / case_label
+                 / variant_name(audience, lens, as_of, redact))
+        notebook = Path(notebook).resolve() if notebook else repo_root() / NOTEBOOK
+
+        def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
+            _filter_cells(nb, audience)
+            stamp = provenance(case_path, notebook, lens, as_of, audience, redact)
+            if redactor:  # names never reach the page, the stamp or the notebook's metadata
+                _scrub(nb, redactor)
+                stamp = redactor.deep(stamp)
+                nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
+            _write_page(folder, nb, audience, case_label, stamp, shared_plotly)
+            return None if audience == "student" else stamp
+
+        result = _render(notebook, final, {
+            "case": str(case_path), "protocols": protocols, "lens": lens,
+            "as_of": as_of or "", "audience": audience, "redact": redact,
+            "shared_plotly": shared_plotly or ""}, km,
+            what=f"{case_path}: the notebook", export=audience != "student", finish=finish)
+    result.seconds["total"] = time.perf_counter() - t0
+    return result
 
 
 def render_corpus(folder: str | Path | list[str | Path] | list[Path],
                   out_dir: str | Path = "reports",
                   *, lens: str = "then", as_of: str | None = None, protocols: str = "all",
-                  shared_plotly: str | None = None) -> ReportResult:
+                  shared_plotly: str | None = None, km: Any = None) -> ReportResult:
     """Run ``notebooks/corpus.ipynb`` on a folder of case files (or a list of them) and write
     ``<out>/corpus/<lens>/`` (``now-<as_of>`` for a dated ``now``): ``report.html`` (converted
     like a case report: code hidden, provenance stamp, plotly.js inline unless
@@ -250,12 +282,9 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
     them with their problems."""
     import time
 
-    import nbformat
-    import papermill
-
     from .corpus import case_files
+    from .kernel import kernel_for
 
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     source: Path | list[Path]
     cases: str | list[str]
@@ -267,30 +296,11 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
     else:
         source = [resolve(p) for p in folder]
         label, cases = f"corpus of {len(source)} case files", [str(p) for p in source]
-    out_root = Path(out_dir).expanduser().resolve()
-    final = out_root / "corpus" / (f"now-{as_of}" if lens == "now" and as_of else lens)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
-    tmp.chmod(0o755)
+    final = (Path(out_dir).expanduser().resolve() / "corpus"
+             / (f"now-{as_of}" if lens == "now" and as_of else lens))
     notebook = repo_root() / "notebooks" / "corpus.ipynb"
-    try:
-        executed = tmp / "corpus.ipynb"
-        t = time.perf_counter()
-        try:
-            _execute(papermill, notebook, executed, {
-                "cases": cases, "protocols": protocols, "lens": lens,
-                "as_of": as_of or "", "shared_plotly": shared_plotly or "",
-                "export": str(tmp)})
-        except papermill.PapermillExecutionError as err:
-            kept = final.parent / f"{final.name}.failed.ipynb"
-            if executed.exists():
-                os.replace(executed, kept)
-            raise ReportError(f"{source}: the corpus notebook failed in cell {err.exec_count} "
-                              f"({err.ename}: {err.evalue}); the executed notebook is kept at "
-                              f"{kept}", kept if kept.exists() else None) from None
-        timings["execute"] = time.perf_counter() - t
-        t = time.perf_counter()
-        nb = nbformat.read(executed, as_version=4)
+
+    def finish(nb: Any, folder: Path) -> dict[str, Any]:
         stamp = provenance(notebook, notebook, lens, as_of, "corpus", False)
         hashes = stamp["inputs_sha256"]
         del hashes["case file"]
@@ -298,17 +308,13 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
         named = {p.name for p in read} if len({p.name for p in read}) == len(read) else None
         stamp["inputs_sha256"] = {f"case file {p.name if named else p}": _sha256(p)
                                   for p in read} | hashes
-        nb.metadata["casebook"] = stamp
-        html = _to_html(nb, "counsel", f"casebook — {label}", shared_plotly=shared_plotly,
-                        footer=_stamp_html(stamp, label))
-        (tmp / "report.html").write_text(html, encoding="utf-8")
-        (tmp / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
-        nbformat.write(nb, executed)
-        timings["convert"] = time.perf_counter() - t
-        files = sorted(p.relative_to(tmp) for p in tmp.iterdir())
-        _swap_in(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    timings["total"] = time.perf_counter() - t0
-    return ReportResult(final, final / "report.html", [final / f for f in files], timings)
+        _write_page(folder, nb, "counsel", label, stamp, shared_plotly)
+        return stamp
+
+    with kernel_for(km) as km:
+        result = _render(notebook, final, {
+            "cases": cases, "protocols": protocols, "lens": lens, "as_of": as_of or "",
+            "shared_plotly": shared_plotly or ""}, km,
+            what=f"{source}: the corpus notebook", export=True, finish=finish)
+    result.seconds["total"] = time.perf_counter() - t0
+    return result

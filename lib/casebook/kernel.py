@@ -1,0 +1,104 @@
+"""Jupyter kernels for reports: started early, warmed while they boot, reused by batches.
+
+A cold report spends most of its time starting a kernel and importing pandas, plotly and
+casebook in it. The kernel is started first and told to import those modules as it boots
+(ipykernel's ``exec_lines``), so that work overlaps the caller's own (loading the case,
+importing papermill); papermill then receives the started kernel instead of starting one.
+Kernels talk over IPC sockets in the temp folder: local only, and no "running over TCP"
+warning per case. The manager is jupyter_client's async one, as nbclient's own: with a
+blocking client, nbclient would wait on a dead kernel's output forever instead of noticing
+that it died.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+#: What the case-study and corpus notebooks import first; importing it again is free.
+WARM_IMPORTS = "import casebook.workbook, casebook.figures, casebook.corpus, pandas, plotly"
+
+_STARTS = itertools.count()
+
+
+def start_kernel() -> Any:
+    """A started ``AsyncKernelManager`` whose kernel is importing :data:`WARM_IMPORTS`.
+
+    Returns at once; the kernel reports ready (and papermill starts the first cell) once the
+    imports are done."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    ipc = Path(tempfile.gettempdir()) / f"casebook-kernel-{os.getpid()}-{next(_STARTS)}"
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(ipc))
+    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={WARM_IMPORTS}"])
+    return km
+
+
+@contextmanager
+def kernel_for(km: Any = None) -> Iterator[Any]:
+    """``km`` itself if given (the caller owns it), else a kernel started now and stopped on
+    leaving."""
+    if km is not None:
+        yield km
+        return
+    km = start_kernel()
+    try:
+        yield km
+    finally:
+        shutdown_kernel(km)
+
+
+def shutdown_kernel(km: Any) -> None:
+    """Stop the kernel at once (a polite shutdown can stall for seconds in ipykernel)."""
+    from jupyter_core.utils import run_sync
+
+    if km is not None and km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def kill_kernel(km: Any) -> None:
+    """Kill the kernel and remove its files with plain system calls — safe in a signal
+    handler, where jupyter_client's event loop may be in the middle of anything."""
+    if km is None:
+        return
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+    leftovers = [km.connection_file] if km.connection_file else []
+    if km.transport == "ipc":
+        ports = (km.shell_port, km.iopub_port, km.stdin_port, km.hb_port, km.control_port)
+        leftovers += [f"{km.ip}-{port}" for port in ports]
+    for path in leftovers:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+
+def run_in_kernel(km: Any, code: str) -> None:
+    """Run ``code`` in the kernel and wait for it, discarding its output; ``RuntimeError``
+    if the kernel is gone or the code raised."""
+    from jupyter_core.utils import run_sync
+
+    run_sync(_run_in_kernel)(km, code)
+
+
+async def _run_in_kernel(km: Any, code: str) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=60)
+        reply = await kc.execute_interactive(code, timeout=120,
+                                             output_hook=lambda _msg: None)
+    finally:
+        kc.stop_channels()
+    content = reply["content"]
+    if content["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed in the kernel: {content.get('ename')}: "
+                           f"{content.get('evalue')}")
