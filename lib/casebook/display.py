@@ -23,8 +23,15 @@ __all__ = ["PLOTLY_JS_NAME", "escape", "figure_bundle", "link", "plotly_js", "pl
 
 PLOTLY_JS_NAME = "plotly.min.js"
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-_TABLE_CSS = ("border-collapse:collapse;font-size:13px;margin:0.5em 0;"
-              "font-family:system-ui,-apple-system,Segoe UI,sans-serif")
+# One rule set per table instead of a style attribute on every cell: a 200-finding table
+# is ~70% smaller. Scoped to casebook's tables; repeated per table, so each output stands alone
+# (JupyterLab renders it without the report page's stylesheet).
+_TABLE_STYLE = (
+    "<style>table.casebook-table{border-collapse:collapse;font-size:13px;margin:.5em 0;"
+    "font-family:system-ui,-apple-system,Segoe UI,sans-serif}"
+    "table.casebook-table th{text-align:left;border-bottom:2px solid #999;padding:4px}"
+    "table.casebook-table td{text-align:left;vertical-align:top;"
+    "border-bottom:1px solid #ddd;padding:4px}</style>")
 
 
 def escape(text: Any) -> str:
@@ -46,18 +53,16 @@ def table_html(frame: pd.DataFrame, *, links: dict[str, str] | None = None,
     hidden = set(links.values())
     cols = [c for c in frame.columns if c not in hidden]
     rows = frame if max_rows is None else frame.head(max_rows)
-    head = "".join(f'<th style="text-align:left;border-bottom:2px solid #999;padding:4px">'
-                   f"{escape(str(c).replace('_', ' '))}</th>" for c in cols)
+    head = "".join(f"<th>{escape(str(c).replace('_', ' '))}</th>" for c in cols)
     body = []
     for _, row in rows.iterrows():
         cells = []
         for c in cols:
             value = row[c]
             text = link(row[links[c]] or None, value) if c in links else escape(value)
-            cells.append(f'<td style="text-align:left;vertical-align:top;'
-                         f'border-bottom:1px solid #ddd;padding:4px">{text}</td>')
+            cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="casebook-table" style="{_TABLE_CSS}"><thead><tr>{head}</tr>'
+    return (f'{_TABLE_STYLE}<table class="casebook-table"><thead><tr>{head}</tr>'
             f"</thead><tbody>{''.join(body)}</tbody></table>")
 
 

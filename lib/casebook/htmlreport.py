@@ -35,7 +35,6 @@ pre{background:#f6f8fa;border:1px solid #e2e6ea;padding:8px 10px;overflow-x:auto
 pre.error{background:#fff3f3;border-color:#e6b8b8}
 .cell-input pre{background:#f3f5f9}
 .output{overflow-x:auto;margin:.3em 0 .8em}
-table.casebook-table td,table.casebook-table th{font-size:13px}
 .casebook-figure{margin:.5em 0}
 @media print{main{max-width:none;padding:0}.casebook-figure{break-inside:avoid}}
 """
