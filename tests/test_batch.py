@@ -99,6 +99,9 @@ def test_touching_one_case_reruns_only_it(tmp_path: Path) -> None:
     second = run_batch([cases], out, jobs=2, corpus=False)
     assert _status(second) == {"clean.yaml": "ok", "witness.yaml": "up-to-date",
                                "boom.yaml": "up-to-date"}
+    assert list(second.stages) == ["freshness and validation", "cases in workers",
+                                   "index and summaries"]  # no corpus page asked for
+    assert sum(second.stages.values()) <= second.seconds
     findings = (out / "findings.csv").read_text(encoding="utf-8")
     assert "DOJ-2017-8" in findings and "clean-investigation" in findings
     assert (out / "plotly.min.js").exists()

@@ -68,6 +68,7 @@ class BatchResult:
     out: Path
     cases: list[CaseOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # where the time went
 
     @property
     def ok(self) -> bool:
@@ -217,18 +218,19 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         if entry and entry.get("key") == key and entry.get("status") == "invalid":
             result.cases.append(CaseOutcome(**entry["outcome"]))  # unchanged: still invalid
             continue
-        from .load import check_case_file, load_case
+        from .load import load_or_problems
 
-        problems = check_case_file(path)
-        if problems:
+        case, problems = load_or_problems(path)
+        if case is None:
             outcome.status = "invalid"
             outcome.error = "\n".join(str(p) for p in problems)
             result.cases.append(outcome)
             manifest[str(path)] = {"key": key, "status": "invalid",
                                    "outcome": asdict(outcome)}
             continue
-        outcome.case = load_case(path).id
+        outcome.case = case.id
         todo.append((path, key, outcome))
+    result.stages["freshness and validation"] = time.perf_counter() - started
 
     done = len(result.cases)
     total = len(files)
@@ -236,15 +238,21 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         if progress:
             progress(done, total, c)
     if todo:
+        t = time.perf_counter()
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         _run_pool(todo, out_dir, params, workers, manifest, manifest_path, result, total,
                   progress)
+        result.stages["cases in workers"] = time.perf_counter() - t
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     result.cases.sort(key=lambda c: c.path)
     if corpus:
+        t = time.perf_counter()
         _corpus_page(out_dir, files, result, lens, as_of, protocols, standalone, shared,
                      manifest, manifest_path, force)
+        result.stages["corpus page"] = time.perf_counter() - t
+    t = time.perf_counter()
     write_outputs(result)
+    result.stages["index and summaries"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result
 

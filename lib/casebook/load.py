@@ -148,11 +148,15 @@ def load_case(path: str | Path, *, vocabulary: Vocabulary | None = None,
 
 def check_case_file(path: str | Path) -> list[Problem]:
     """Every problem of a case file (empty when valid) — for ``casebook validate``."""
+    return load_or_problems(path)[1]
+
+
+def load_or_problems(path: str | Path) -> tuple[Case | None, list[Problem]]:
+    """The case, or every problem of its file — for callers that go on with the next file."""
     try:
-        load_case(path)
+        return load_case(path), []
     except CasebookError as err:
         problems = getattr(err, "problems", None)
         if problems is None:
-            return [Problem(display_path(path), 0, 0, "", str(err))]
-        return list(problems)
-    return []
+            return None, [Problem(display_path(path), 0, 0, "", str(err))]
+        return None, list(problems)
