@@ -86,6 +86,21 @@ def test_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "unknown protocol 'dpd-307-6'" in err and "did you mean `dpd-307-5`?" in err
 
 
+@pytest.mark.parametrize("command", ["report", "batch"])
+def test_unknown_protocols_stop_a_report_before_it_runs(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    args = [command, str(CLEAN), "-o", str(out), "--protocol", "DOJ-2017-1",
+            "--protocol", "nas2014", "--protocol", "dpd-2023"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'DOJ-2017-1' is a rule, not a protocol; it belongs to protocol " \
+           "'doj-2017-photo-arrays'" in err
+    assert "unknown protocol 'nas2014'" in err and "did you mean `nas-2014`?" in err
+    assert "dpd-2023'" not in err.split("known:")[0]  # the valid one is not reported
+    assert not list(out.rglob("*.ipynb")) and not list(out.rglob("report.html"))
+
+
 def test_unknowns_do_not_change_the_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     # Under `then` the lineup safeguards are unknown (and DOJ guidance does not bind DPD);
     # limited to the DOJ standard there is no violation, only unknowns and fails that do not

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from casebook import CasefileError, load_case
+from casebook.errors import suggest
 from tests.conftest import FIXTURES, assert_expected_problems
 
 INVALID = sorted((FIXTURES / "invalid").glob("*--error.yaml"))
@@ -70,3 +71,14 @@ def test_unsupported_format_version(write_case) -> None:
     (problem,) = info.value.problems
     assert (problem.line, problem.field) == (1, "casebook")
     assert "format version 2 is not supported" in problem.message
+
+
+@pytest.mark.parametrize(("word", "choices", "expected"), [
+    ("FR-Search", ["fr-search", "lineup"], "fr-search"),  # case does not hide a name
+    ("doj-2017", ["doj-2017-photo-arrays", "dpd-fr-sop-2017"], "doj-2017-photo-arrays"),
+    ("line", ["lineup", "lineup-blind"], "lineup"),  # two extend it: the closest
+    ("warrnt", ["warrant", "arrest"], "warrant"),
+    ("zzz", ["lineup", "warrant"], None),
+])
+def test_suggestions(word: str, choices: list[str], expected: str | None) -> None:
+    assert suggest(word, choices) == expected

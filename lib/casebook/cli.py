@@ -82,7 +82,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import render_corpus, render_report
 
-    protocols = ",".join(args.protocol) if args.protocol else "all"
+    protocols = _protocols(args)
     if (args.path is None) == (args.corpus is None):
         raise _Usage("give exactly one of a CASE file or --corpus DIR")
     if args.corpus is not None:
@@ -110,7 +110,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     result = run_batch(args.paths, args.output, jobs=args.jobs, audience=args.audience,
                        lens=args.lens, as_of=args.as_of, force=args.force,
-                       standalone=args.standalone, progress=progress)
+                       standalone=args.standalone, protocols=_protocols(args),
+                       progress=progress)
     print(result.out / "index.html")
     failed = [c for c in result.cases if c.status in ("failed", "invalid")]
     for c in failed:
@@ -132,6 +133,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _protocols(args: argparse.Namespace) -> str:
+    return ",".join(args.protocol) if args.protocol else "all"
+
+
 def _as_of(text: str) -> str:
     from .dates import DateSyntaxError, parse_edtf
 
@@ -146,6 +151,20 @@ def _default_reports() -> Path:
     from .paths import repo_root
 
     return repo_root() / "reports"
+
+
+def _variant_arguments(p: argparse.ArgumentParser, *, audience: bool) -> None:
+    """What a report variant is computed under: shared by check, report and batch."""
+    if audience:
+        p.add_argument("--audience", choices=["counsel", "trainer", "student"],
+                       default="counsel")
+    p.add_argument("--lens", choices=["then", "now", "best"], default="then",
+                   help="then: in force and binding at the time; now: on --as-of; "
+                        "best: every standard as a benchmark (default: then)")
+    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+                   help="the date for the `now` lens (EDTF day; default: today)")
+    p.add_argument("--protocol", action="append", metavar="ID",
+                   help="a protocol id (repeatable; default: all)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -177,13 +196,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "Exit 0: no violations; 1: violations; 2: invalid input. "
                                    "Unknowns never change the exit code.")
     p.add_argument("path", metavar="CASE", help="a case file")
-    p.add_argument("--protocol", action="append", metavar="ID",
-                   help="a protocol id (repeatable; default: all)")
-    p.add_argument("--lens", choices=["then", "now", "best"], default="then",
-                   help="then: in force and binding at the time; now: on --as-of; "
-                        "best: every standard as a benchmark (default: then)")
-    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
-                   help="the date for the `now` lens (EDTF day; default: today)")
+    _variant_arguments(p, audience=False)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--width", type=int, default=100, help="table width (default 100)")
     p.set_defaults(run=_cmd_check)
@@ -200,13 +213,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder of case files: render the cross-case report instead")
     p.add_argument("-o", "--output", default=str(_default_reports()), metavar="DIR",
                    help="output folder (default: reports/ in the checkout)")
-    p.add_argument("--audience", choices=["counsel", "trainer", "student"], default="counsel")
-    p.add_argument("--lens", choices=["then", "now", "best"], default="then")
-    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE")
+    _variant_arguments(p, audience=True)
     p.add_argument("--redact", action="store_true",
                    help="private persons by role only; source URLs withheld")
-    p.add_argument("--protocol", action="append", metavar="ID",
-                   help="a protocol id (repeatable; default: all)")
     p.set_defaults(run=_cmd_report)
 
     p = sub.add_parser("batch", help="render reports for many case files, in parallel",
@@ -217,9 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATHS_OR_DIR")
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
-    p.add_argument("--audience", choices=["counsel", "trainer", "student"], default="counsel")
-    p.add_argument("--lens", choices=["then", "now", "best"], default="then")
-    p.add_argument("--as-of", type=_as_of, default=None, metavar="DATE")
+    _variant_arguments(p, audience=True)
     p.add_argument("--force", action="store_true", help="rerun everything")
     p.add_argument("--standalone", action="store_true",
                    help="embed plotly.js in every report instead of sharing one copy")

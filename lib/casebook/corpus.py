@@ -42,7 +42,7 @@ from .findings import COLUMNS, DISCLAIMER, LENSES, Lens, evaluate
 from .graph import build_graph
 from .load import load_case
 from .paths import case_files
-from .protocols import Protocol, load_protocols
+from .protocols import Protocol, load_protocols, select_protocols
 from .validation import pydantic_problems
 from .workbook import Figure, Html
 from .yamlsafe import read_yaml
@@ -199,12 +199,11 @@ class Corpus:
 def _protocol_list(protocols: str | Sequence[Protocol] | Iterable[str] | None
                    ) -> list[Protocol]:
     if isinstance(protocols, str):
-        protocols = [p.strip() for p in protocols.split(",") if p.strip()]
+        return select_protocols(protocols)
     items = list(protocols or [])
     if items and all(isinstance(p, Protocol) for p in items):
         return [p for p in items if isinstance(p, Protocol)]
-    ids = [str(p) for p in items]
-    return load_protocols() if ids in ([], ["all"]) else load_protocols(ids=ids)
+    return select_protocols(",".join(str(p) for p in items))
 
 
 def _duplicate(path: Path, case: Case, first: Case) -> Skipped:

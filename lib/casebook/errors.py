@@ -41,8 +41,12 @@ def format_field(path: FieldPath) -> str:
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
     """The closest known name to a misspelt one, or None: powers "did you mean …?"."""
-    found = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return found[0] if found else None
+    by_folded = {c.casefold(): c for c in sorted(set(choices))}
+    extending = [c for folded, c in by_folded.items() if folded.startswith(str(word).casefold())]
+    if len(extending) == 1 and word:  # "doj-2017" → "doj-2017-photo-arrays"
+        return extending[0]
+    found = difflib.get_close_matches(str(word).casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[found[0]] if found else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,6 +289,13 @@ def _load_dir(folder: Path, _stamp: tuple[tuple[str, float], ...]) -> tuple[Prot
     return tuple(loaded)
 
 
+def select_protocols(spec: str) -> list[Protocol]:
+    """The protocols a parameter names: comma-separated ids, or ``all`` (or empty) for every
+    one. Unknown ids raise :class:`ProtocolError`, every one named, with a suggestion."""
+    ids = [i.strip() for i in str(spec).split(",") if i.strip()]
+    return load_protocols() if ids in ([], ["all"]) else load_protocols(ids=ids)
+
+
 def load_protocols(folder: str | Path | None = None, ids: Iterable[str] | None = None
                    ) -> list[Protocol]:
     """Every protocol in the folder (default ``data/protocols``), or only those with ``ids``."""
@@ -301,7 +308,16 @@ def load_protocols(folder: str | Path | None = None, ids: Iterable[str] | None =
     by_id = {p.id: p for p in everything}
     missing = [i for i in wanted if i not in by_id]
     if missing:
-        raise ProtocolError([Problem(str(root), 0, 0, "",
-                                     f"unknown protocol {m!r}; known: {', '.join(sorted(by_id))}",
-                                     suggest(m, by_id)) for m in missing])
+        owner = {r.id.casefold(): p.id for p in everything for r in p.rules}
+
+        def problem(m: str) -> Problem:
+            if m.casefold() in owner:  # a rule id given where a protocol id belongs
+                return Problem(str(root), 0, 0, "", f"{m!r} is a rule, not a protocol; it "
+                               f"belongs to protocol {owner[m.casefold()]!r}",
+                               owner[m.casefold()])
+            return Problem(str(root), 0, 0, "",
+                           f"unknown protocol {m!r}; known: {', '.join(sorted(by_id))}",
+                           suggest(m, by_id))
+
+        raise ProtocolError([problem(m) for m in missing])
     return [by_id[i] for i in wanted]

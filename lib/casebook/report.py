@@ -241,10 +241,12 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         import nbformat
 
         from .load import load_case
+        from .protocols import select_protocols
         from .redact import Redactor
 
         case_path = resolve(case)
         loaded = load_case(case_path)  # invalid input stops here, with located problems
+        select_protocols(protocols)  # and unknown protocol ids, before the notebook runs
         redactor = Redactor.for_case(loaded) if redact else None
         case_label = redactor.case_alias if redactor else loaded.id
         final = (Path(out_dir).expanduser().resolve() / case_label
@@ -284,8 +286,10 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
 
     from .corpus import case_files
     from .kernel import kernel_for
+    from .protocols import select_protocols
 
     t0 = time.perf_counter()
+    select_protocols(protocols)  # unknown protocol ids stop here, not in the notebook
     source: Path | list[Path]
     cases: str | list[str]
     if isinstance(folder, str | Path):

@@ -25,7 +25,7 @@ from .display import escape, figure_bundle, plotly_loader, table_html
 from .findings import DISCLAIMER, evaluate
 from .load import load_case
 from .paths import resolve
-from .protocols import Protocol, load_protocols
+from .protocols import Protocol, select_protocols
 from .redact import Redactor, redact_case
 from .views import (
     cast_table,
@@ -94,8 +94,7 @@ class Workbook:
         if lens not in ("then", "now", "best"):
             raise ValueError(f"lens must be then, now or best, not {lens!r}")
         loaded = load_case(resolve(case))
-        ids = [p.strip() for p in str(protocols).split(",") if p.strip()]
-        protos = load_protocols() if ids in ([], ["all"]) else load_protocols(ids=ids)
+        protos = select_protocols(protocols)
         redactor = None
         if redact:
             loaded, redactor = redact_case(loaded)
