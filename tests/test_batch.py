@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -123,10 +124,14 @@ def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: P
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert proc.stderr is not None
     deadline = time.monotonic() + 240
+    first = ""
     while time.monotonic() < deadline:  # wait for the first finished case, then stop it
         line = proc.stderr.readline()
         if ": ok (" in line or not line:
+            first = line
             break
+    # a progress bar and the case's status, one line per finished case
+    assert re.match(r"\[#{3}\.{17}\] 1/6 [a-z0-9-]+: ok \(\d+\.\d s\)$", first.strip()), first
     os.kill(proc.pid, signal.SIGTERM)
     proc.wait(timeout=120)
     proc.stderr.close()

@@ -105,8 +105,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, case: CaseOutcome) -> None:
         name = case.case or Path(case.path).name
         extra = f" — {case.error.splitlines()[0]}" if case.error else ""
-        print(f"[{done}/{total}] {name}: {case.status} ({case.seconds:.1f} s){extra}",
-              file=sys.stderr, flush=True)
+        filled = round(20 * done / total) if total else 20
+        print(f"[{'#' * filled}{'.' * (20 - filled)}] {done}/{total} {name}: {case.status} "
+              f"({case.seconds:.1f} s){extra}", file=sys.stderr, flush=True)
 
     result = run_batch(args.paths, args.output, jobs=args.jobs, audience=args.audience,
                        lens=args.lens, as_of=args.as_of, force=args.force,
