@@ -175,10 +175,10 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
               progress: Callable[[int, int, CaseOutcome], None] | None = None) -> BatchResult:
     """Run the case-study notebook (or another notebook taking the same parameters) over
     case files (see the module docstring)."""
-    from .protocols import select_protocols
+    from .report import check_protocol_ids
 
     started = time.perf_counter()
-    select_protocols(protocols)  # unknown protocol ids stop the batch before any case runs
+    check_protocol_ids(protocols)  # before any case runs
     out_dir = Path(out).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_stale_temps(out_dir)

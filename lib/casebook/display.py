@@ -14,9 +14,10 @@ import html
 import json
 import re
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # batch index pages escape text without paying for pandas
+    import pandas as pd
 
 __all__ = ["PLOTLY_JS_NAME", "escape", "figure_bundle", "link", "plotly_js", "plotly_loader",
            "table_html"]

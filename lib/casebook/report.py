@@ -30,8 +30,8 @@ from . import __version__
 from .errors import CasebookError
 from .paths import protocols_dir, registry_path, repo_root, resolve, vocabulary_path
 
-__all__ = ["NOTEBOOK", "ReportError", "ReportResult", "provenance", "render_report",
-           "variant_name"]
+__all__ = ["NOTEBOOK", "ReportError", "ReportResult", "check_protocol_ids", "provenance",
+           "render_corpus", "render_report", "variant_name"]
 
 NOTEBOOK = "notebooks/case-study.ipynb"
 REMOVE_TAGS = {"student": {"analysis", "answers"}, "counsel": {"teaching"}, "trainer": set()}
@@ -210,6 +210,15 @@ def _write_page(folder: Path, nb: Any, audience: str, label: str, stamp: dict[st
     (folder / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
 
 
+def check_protocol_ids(protocols: str) -> None:
+    """Unknown protocol ids stop a report here, located and with suggestions, not inside the
+    notebook. ``all`` needs no check (and spares the parent the engine's imports)."""
+    if str(protocols).strip() not in ("", "all"):
+        from .protocols import select_protocols
+
+        select_protocols(protocols)
+
+
 def _swap_in(tmp: Path, final: Path) -> None:
     """Replace ``final`` by ``tmp`` with renames only."""
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
@@ -241,12 +250,11 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         import nbformat
 
         from .load import load_case
-        from .protocols import select_protocols
         from .redact import Redactor
 
         case_path = resolve(case)
         loaded = load_case(case_path)  # invalid input stops here, with located problems
-        select_protocols(protocols)  # and unknown protocol ids, before the notebook runs
+        check_protocol_ids(protocols)
         redactor = Redactor.for_case(loaded) if redact else None
         case_label = redactor.case_alias if redactor else loaded.id
         final = (Path(out_dir).expanduser().resolve() / case_label
@@ -286,10 +294,8 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
 
     from .corpus import case_files
     from .kernel import kernel_for
-    from .protocols import select_protocols
-
     t0 = time.perf_counter()
-    select_protocols(protocols)  # unknown protocol ids stop here, not in the notebook
+    check_protocol_ids(protocols)
     source: Path | list[Path]
     cases: str | list[str]
     if isinstance(folder, str | Path):
