@@ -153,8 +153,8 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
 
     ``finish(nb, folder)`` writes the page into ``folder`` and returns the provenance stamp;
     it may edit ``nb`` (then written as the executed notebook, stamped), or return ``None`` to
-    leave no notebook behind. A failing notebook
-    raises :class:`ReportError` and is kept beside the previous report; ``final`` is untouched.
+    leave no notebook behind. A failing notebook raises :class:`ReportError` and is kept
+    beside the previous report; ``final`` is untouched. So does a kernel that dies.
     """
     import time
 
@@ -294,6 +294,7 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
 
     from .corpus import case_files
     from .kernel import kernel_for
+
     t0 = time.perf_counter()
     check_protocol_ids(protocols)
     source: Path | list[Path]
