@@ -11,8 +11,8 @@ environment it
 4. times the rerun with nothing changed;
 5. reports the ratio and the median report size;
 6. runs the cold batch once more through the Python API (`run_batch`, fresh folder) for the
-   breakdown: freshness and validation, cases in workers (spawning the workers, their kernels
-   booting, each case's render), the corpus page, index and summaries.
+   breakdown: freshness and validation; cases and corpus page in workers (spawning the
+   workers, their kernels booting, each case's render, the corpus page); index and summaries.
 """
 
 from __future__ import annotations
@@ -120,10 +120,8 @@ def main() -> None:
     print(f"  breakdown of a cold batch ({again.seconds:.1f} s):")
     for stage, seconds in again.stages.items():
         print(f"    {stage:28s} {seconds:6.1f} s")
-    workers_busy = sum(per_case) / 2
     print(f"    of which, per case in a warm worker: median {statistics.median(per_case):.2f} s "
-          f"(render, reset); worker start not overlapped with rendering: "
-          f"~{again.stages['cases in workers'] - workers_busy:.1f} s")
+          f"(reset, render, write); the corpus page is one more task for the workers")
 
 
 if __name__ == "__main__":

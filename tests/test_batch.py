@@ -100,14 +100,41 @@ def test_touching_one_case_reruns_only_it(tmp_path: Path) -> None:
     second = run_batch([cases], out, jobs=2, corpus=False)
     assert _status(second) == {"clean.yaml": "ok", "witness.yaml": "up-to-date",
                                "boom.yaml": "up-to-date"}
-    assert list(second.stages) == ["freshness and validation", "cases in workers",
-                                   "index and summaries"]  # no corpus page asked for
+    assert list(second.stages) == ["freshness and validation",
+                                   "cases and corpus page in workers", "index and summaries"]
     assert sum(second.stages.values()) <= second.seconds
     findings = (out / "findings.csv").read_text(encoding="utf-8")
     assert "DOJ-2017-8" in findings and "clean-investigation" in findings
     assert (out / "plotly.min.js").exists()
     html = (out / "witness-not-present" / "counsel-then" / "report.html").read_text()
     assert '<script src="../../plotly.min.js"></script>' in html
+
+
+def _corpus_cases(out: Path) -> set[str]:
+    with (out / "corpus" / "then" / "cases.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["case"] for row in csv.DictReader(fh)}
+
+
+def test_the_corpus_page_comes_with_the_batch_and_follows_its_valid_cases(
+        tmp_path: Path) -> None:
+    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+    (cases / "boom.yaml").unlink()
+    first = run_batch([cases], out, jobs=2)
+    assert first.ok is False and not first.corpus_error  # broken.yaml is invalid
+    page = out / "corpus" / "then" / "report.html"
+    assert _corpus_cases(out) == {"clean-investigation", "witness-not-present"}
+    assert 'href="corpus/then/report.html"' in (out / "index.html").read_text()
+    built = page.stat().st_mtime_ns
+
+    again = run_batch([cases], out, jobs=2)
+    assert "cases and corpus page in workers" not in again.stages  # nothing to render
+    assert page.stat().st_mtime_ns == built
+
+    (cases / "witness.yaml").unlink()  # one case fewer: only the corpus page is stale
+    third = run_batch([cases], out, jobs=2)
+    assert {c.status for c in third.cases} == {"up-to-date", "invalid"}
+    assert page.stat().st_mtime_ns != built
+    assert _corpus_cases(out) == {"clean-investigation"}
 
 
 def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: Path) -> None:

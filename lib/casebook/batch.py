@@ -8,7 +8,9 @@ failure-isolated, fast.
    in ``.casebook-manifest.json`` in the output folder; ``force`` reruns everything.
 3. Stale cases run in worker processes. Each worker keeps one warm Jupyter kernel and passes it
    to papermill, so the kernel start and the imports (most of a report's cost) are paid once
-   per worker, not once per case; the user namespace is reset between cases.
+   per worker, not once per case; the user namespace is reset between cases. The corpus page,
+   when stale, is one more task for the workers, submitted first, so it renders alongside the
+   cases; if it fails, the batch still writes everything else and exits non-zero.
 4. A case whose notebook fails keeps its previous good report untouched (reports are swapped
    in by rename), leaves the failed executed notebook beside it, and is listed with the error;
    the batch goes on. An interrupted batch (Ctrl-C, SIGTERM) leaves no half-written report, and
@@ -69,10 +71,12 @@ class BatchResult:
     cases: list[CaseOutcome] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # where the time went
+    corpus_error: str = ""  # why the corpus page could not be rebuilt
 
     @property
     def ok(self) -> bool:
-        return all(c.status in ("ok", "up-to-date") for c in self.cases)
+        return not self.corpus_error and all(c.status in ("ok", "up-to-date")
+                                             for c in self.cases)
 
 
 # -- inputs and freshness --------------------------------------------------------------
@@ -240,19 +244,16 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     for c in result.cases:
         if progress:
             progress(done, total, c)
-    if todo:
+    corpus_task = _corpus_task(out_dir, files, result, lens, as_of, protocols, standalone,
+                               shared, manifest, force) if corpus else None
+    if todo or corpus_task:
         t = time.perf_counter()
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        _run_pool(todo, out_dir, params, workers, manifest, manifest_path, result, total,
-                  progress)
-        result.stages["cases in workers"] = time.perf_counter() - t
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) + bool(corpus_task)))
+        _run_pool(todo, corpus_task, out_dir, params, workers, manifest, manifest_path,
+                  result, total, progress)
+        result.stages["cases and corpus page in workers"] = time.perf_counter() - t
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     result.cases.sort(key=lambda c: c.path)
-    if corpus:
-        t = time.perf_counter()
-        _corpus_page(out_dir, files, result, lens, as_of, protocols, standalone, shared,
-                     manifest, manifest_path, force)
-        result.stages["corpus page"] = time.perf_counter() - t
     t = time.perf_counter()
     write_outputs(result)
     result.stages["index and summaries"] = time.perf_counter() - t
@@ -260,10 +261,13 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     return result
 
 
-def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: dict[str, Any],
-              workers: int, manifest: dict[str, Any], manifest_path: Path,
-              result: BatchResult, total: int,
+def _run_pool(todo: list[tuple[Path, str, CaseOutcome]],
+              corpus_task: tuple[str, dict[str, Any]] | None, out_dir: Path,
+              params: dict[str, Any], workers: int, manifest: dict[str, Any],
+              manifest_path: Path, result: BatchResult, total: int,
               progress: Callable[[int, int, CaseOutcome], None] | None) -> None:
+    """The stale cases, and the corpus page if stale, in worker processes with warm kernels.
+    The corpus page is submitted first: it is the longest task and needs no case's report."""
     stop = {"signal": 0}
 
     def on_term(signum: int, _frame: Any) -> None:
@@ -276,13 +280,25 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                                mp_context=multiprocessing.get_context("spawn"))
     pending: dict[Future[dict[str, Any]], tuple[Path, str, CaseOutcome]] = {}
+    corpus_future: Future[dict[str, Any]] | None = None
     try:
+        if corpus_task:
+            corpus_future = pool.submit(_render_corpus_one, str(out_dir), corpus_task[1])
         for path, key, outcome in todo:
             fut = pool.submit(_render_one, str(path), str(out_dir), params)
             pending[fut] = (path, key, outcome)
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        while pending or corpus_future:
+            waiting: list[Future[dict[str, Any]]] = [*pending]
+            if corpus_future:
+                waiting.append(corpus_future)
+            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            if corpus_future in finished and corpus_task:
+                _record_corpus(corpus_future.result(), corpus_task[0], manifest,
+                               manifest_path, result)
+                corpus_future = None
             for fut in finished:
+                if fut not in pending:
+                    continue
                 path, key, outcome = pending.pop(fut)
                 data = fut.result()
                 outcome.status = data["status"]
@@ -307,7 +323,7 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: 
         # Stop now. Every finished case is already in the manifest and every report is
         # swapped in whole, so nothing is lost; the next run resumes. Exit without the
         # executor's exit handlers, which would wait on the workers we just stopped.
-        for fut in pending:
+        for fut in [*pending, *([corpus_future] if corpus_future else [])]:
             fut.cancel()
         processes = list(getattr(pool, "_processes", {}).values())
         for proc in processes:
@@ -324,13 +340,14 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]], out_dir: Path, params: 
     signal.signal(signal.SIGTERM, previous)
 
 
-def _corpus_page(out_dir: Path, files: list[Path], result: BatchResult, lens: str,
+def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: str,
                  as_of: str | None, protocols: str, standalone: bool, shared: str,
-                 manifest: dict[str, Any], manifest_path: Path, force: bool) -> None:
-    """The cross-case page over the valid cases, rebuilt only when an input changed."""
-    from .report import render_corpus
-
-    valid = [Path(c.path) for c in result.cases if c.status != "invalid"]
+                 manifest: dict[str, Any], force: bool) -> tuple[str, dict[str, Any]] | None:
+    """The corpus page over the valid cases as ``(key, render_corpus arguments)``, or None
+    when the page is up to date. Its inputs are the batch's valid case files, linked into
+    one folder."""
+    invalid = {c.path for c in result.cases if c.status == "invalid"}
+    valid = [p for p in files if str(p) not in invalid]
     h = hashlib.sha256(shared.encode())
     for p in valid:
         h.update(p.read_bytes())
@@ -338,15 +355,39 @@ def _corpus_page(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     key = h.hexdigest()
     entry = manifest.get("corpus", {})
     if not force and entry.get("key") == key and (out_dir / entry.get("report", "-")).exists():
-        return
-    inputs = out_dir / ".corpus-inputs"  # the batch's valid cases, as one folder of links
+        return None
+    inputs = out_dir / ".corpus-inputs"
     shutil.rmtree(inputs, ignore_errors=True)
     inputs.mkdir()
     for p in valid:
         (inputs / p.name).symlink_to(p)
-    rendered = render_corpus(inputs, out_dir, lens=lens, as_of=as_of, protocols=protocols,
-                             shared_plotly=None if standalone else f"../../{SHARED_PLOTLY}")
-    manifest["corpus"] = {"key": key, "report": str(rendered.html.relative_to(out_dir))}
+    return key, {"folder": str(inputs), "lens": lens, "as_of": as_of, "protocols": protocols,
+                 "shared_plotly": None if standalone else f"../../{SHARED_PLOTLY}"}
+
+
+def _render_corpus_one(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Render the corpus page in this worker's warm kernel; never raises for a failure."""
+    from .report import render_corpus
+
+    try:
+        run_in_kernel(_KM, "%reset -f")
+    except RuntimeError:
+        _restart_kernel()
+    try:
+        rendered = render_corpus(kwargs.pop("folder"), out, km=_KM, **kwargs)
+    except CasebookError as err:
+        _restart_kernel()
+        return {"status": "failed", "error": str(err)}
+    return {"status": "ok", "report": str(rendered.html.relative_to(Path(out).resolve()))}
+
+
+def _record_corpus(data: dict[str, Any], key: str, manifest: dict[str, Any],
+                   manifest_path: Path, result: BatchResult) -> None:
+    if data["status"] == "ok":
+        manifest["corpus"] = {"key": key, "report": data["report"]}
+    else:
+        manifest.pop("corpus", None)
+        result.corpus_error = data["error"]
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
 
 
@@ -380,6 +421,10 @@ def write_outputs(result: BatchResult) -> None:
     corpus = next(iter(sorted(out.glob("corpus/*/report.html"))), None)
     corpus_link = (f'<p>Across cases: <a href="{escape(str(corpus.relative_to(out)))}">the '
                    "corpus page</a></p>" if corpus else "")
+    if result.corpus_error:
+        corpus_link += ("<p>The corpus page could not be rebuilt"
+                        f"{' (the one linked is older)' if corpus else ''}:</p>"
+                        f"<pre>{escape(result.corpus_error)}</pre>")
     html = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<title>casebook batch</title><style>body{font-family:system-ui,sans-serif;"
             "margin:2em}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;"

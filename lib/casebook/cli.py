@@ -117,11 +117,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     failed = [c for c in result.cases if c.status in ("failed", "invalid")]
     for c in failed:
         print(f"{c.status}: {c.path}\n  " + c.error.replace("\n", "\n  "), file=sys.stderr)
+    if result.corpus_error:
+        print("failed: the corpus page\n  " + result.corpus_error.replace("\n", "\n  "),
+              file=sys.stderr)
     print(f"{len(result.cases)} cases in {result.seconds:.1f} s; "
           f"{sum(c.status == 'ok' for c in result.cases)} rendered, "
           f"{sum(c.status == 'up-to-date' for c in result.cases)} up to date, "
           f"{len(failed)} failed or invalid", file=sys.stderr)
-    return EXIT_CANNOT if failed else EXIT_OK
+    return EXIT_OK if result.ok else EXIT_CANNOT
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
