@@ -119,7 +119,7 @@ def main() -> None:
     per_case = [c.seconds for c in again.cases if c.status == "ok"]
     print(f"  breakdown of a cold batch ({again.seconds:.1f} s):")
     for stage, seconds in again.stages.items():
-        print(f"    {stage:28s} {seconds:6.1f} s")
+        print(f"    {stage:34s} {seconds:6.1f} s")
     print(f"    of which, per case in a warm worker: median {statistics.median(per_case):.2f} s "
           f"(reset, render, write); the corpus page is one more task for the workers")
 
