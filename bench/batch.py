@@ -120,8 +120,37 @@ def main() -> None:
     print(f"  breakdown of a cold batch ({again.seconds:.1f} s):")
     for stage, seconds in again.stages.items():
         print(f"    {stage:34s} {seconds:6.1f} s")
-    print(f"    of which, per case in a warm worker: median {statistics.median(per_case):.2f} s "
-          f"(reset, render, write); the corpus page is one more task for the workers")
+    print("    of which, per case in a warm worker (medians; the corpus page is one more "
+          "task):")
+    print(f"      whole case (namespace reset, render, write)   "
+          f"{statistics.median(per_case):5.2f} s")
+    stages = list(again.case_stages.values())
+    cells = [_cell_seconds(again.out / c.report) for c in again.cases if c.status == "ok"]
+    rows = [
+        ("load the case, start the render", [s["total"] - s["execute"] - s["convert"]
+                                             for s in stages]),
+        ("execute (papermill + kernel)", [s["execute"] for s in stages]),
+        ("  the setup cell (imports: already loaded)", [c[0] for c in cells]),
+        ("  the other cells (evaluate, figures, tables)", [c[1] for c in cells]),
+        ("page, notebook and tables written", [s["convert"] for s in stages]),
+    ]
+    for label, values in rows:
+        print(f"      {label:46s}{statistics.median(values):5.2f} s")
+
+
+def _cell_seconds(report: Path) -> tuple[float, float]:
+    """Seconds of the setup cell and of the other cells, from papermill's cell metadata."""
+    import nbformat
+
+    nb = nbformat.read(report.parent / "case-study.ipynb", as_version=4)
+    setup = other = 0.0
+    for cell in nb.cells:
+        d = cell.metadata.get("papermill", {}).get("duration") or 0.0
+        if "setup" in cell.metadata.get("tags", []):
+            setup += d
+        else:
+            other += d
+    return setup, other
 
 
 if __name__ == "__main__":

@@ -50,3 +50,13 @@ def test_kill_kernel_leaves_no_process_and_no_files() -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert not [p for p in files if p.exists()]
+
+
+def test_code_sent_to_a_dead_kernel_is_an_error_not_a_hang() -> None:
+    km = start_kernel()
+    run_in_kernel(km, "pass")
+    km.provisioner.process.kill()
+    km.provisioner.process.wait(timeout=10)
+    with pytest.raises(RuntimeError, match="the kernel died"):
+        run_in_kernel(km, "pass", timeout=60)
+    kill_kernel(km)

@@ -72,6 +72,8 @@ class BatchResult:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # where the time went
     corpus_error: str = ""  # why the corpus page could not be rebuilt
+    #: per rendered case, where its time went in the worker (render_report's stages)
+    case_stages: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -152,7 +154,7 @@ def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
     except CasebookError as err:
         return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
     return {"status": "ok", "report": str(result.html.relative_to(Path(out).resolve())),
-            "seconds": time.perf_counter() - t}
+            "seconds": time.perf_counter() - t, "stages": result.seconds}
 
 
 # -- the batch ---------------------------------------------------------------------------
@@ -301,6 +303,7 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]],
                     continue
                 path, key, outcome = pending.pop(fut)
                 data = fut.result()
+                result.case_stages[str(path)] = data.get("stages", {})
                 outcome.status = data["status"]
                 outcome.seconds = round(data["seconds"], 2)
                 outcome.error = data.get("error", "")
