@@ -35,10 +35,13 @@ def _corpus(folder: Path) -> Path:
 
 def _failing_notebook(tmp: Path) -> Path:
     """The case study with planted failures: a cell raises for the case whose path mentions
-    'boom'; the kernel dies for 'dies'."""
+    'boom'; the kernel dies for 'dies'; for 'crash' the kernel kills the worker process
+    that runs it."""
     nb = nbformat.read(ROOT / "notebooks" / "case-study.ipynb", as_version=4)
     cell = nbformat.v4.new_code_cell('if "boom" in case:\n    raise RuntimeError("planted")\n'
-                                     'if "dies" in case:\n    import os; os._exit(1)')
+                                     'if "dies" in case:\n    import os; os._exit(1)\n'
+                                     'if "crash" in case:\n    import os, signal\n'
+                                     '    os.kill(os.getppid(), signal.SIGKILL)')
     nb.cells.insert(4, cell)
     path = tmp / "failing.ipynb"
     nbformat.write(nb, path)
@@ -108,6 +111,24 @@ def test_touching_one_case_reruns_only_it(tmp_path: Path) -> None:
     assert (out / "plotly.min.js").exists()
     html = (out / "witness-not-present" / "counsel-then" / "report.html").read_text()
     assert '<script src="../../plotly.min.js"></script>' in html
+
+
+def test_a_worker_process_that_dies_fails_only_its_case(tmp_path: Path) -> None:
+    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+    (cases / "broken.yaml").unlink()
+    crash = (cases / "boom.yaml").read_text(encoding="utf-8").replace("boom-case", "crash-case")
+    (cases / "crash.yaml").write_text(crash, encoding="utf-8")
+    (cases / "boom.yaml").unlink()
+    result = run_batch([cases], out, jobs=2, notebook=_failing_notebook(tmp_path))
+    status = _status(result)
+    assert status == {"clean.yaml": "ok", "witness.yaml": "ok", "crash.yaml": "failed"}
+    crashed = next(c for c in result.cases if c.path.endswith("crash.yaml"))
+    assert "crash.yaml: the worker process rendering it died" in crashed.error
+    assert not result.corpus_error and (out / "corpus" / "then" / "report.html").exists()
+    assert not list(out.glob(".casebook-running-*")) and not list(out.glob("*/.*.tmp-*"))
+    with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:
+        rows = {Path(r["path"]).name: r for r in csv.DictReader(fh)}
+    assert rows["crash.yaml"]["status"] == "failed"
 
 
 def _corpus_cases(out: Path) -> set[str]:

@@ -13,8 +13,9 @@ failure-isolated, fast.
    cases; if it fails, the batch still writes everything else and exits non-zero.
 4. A case whose notebook fails keeps its previous good report untouched (reports are swapped
    in by rename), leaves the failed executed notebook beside it, and is listed with the error;
-   the batch goes on. An interrupted batch (Ctrl-C, SIGTERM) leaves no half-written report, and
-   the next run resumes where it stopped — the manifest is rewritten after every case.
+   the batch goes on — also when the notebook takes its kernel or its worker process down.
+   An interrupted batch (Ctrl-C, SIGTERM) leaves no half-written report, and the next run
+   resumes where it stopped — the manifest is rewritten after every case.
 5. The output folder gets ``index.html``, ``summary.csv`` (a row per case), ``findings.csv``
    (a row per finding, all cases), one shared ``plotly.min.js`` (unless ``standalone``), and
    the corpus page.
@@ -33,13 +34,20 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_text_atomic
 from .errors import CasebookError
-from .kernel import kill_kernel, run_in_kernel, shutdown_kernel, start_kernel
+from .kernel import (
+    kill_kernel,
+    remove_kernel_files,
+    run_in_kernel,
+    shutdown_kernel,
+    start_kernel,
+)
 from .paths import case_files, protocols_dir, registry_path, repo_root, vocabulary_path
 
 __all__ = ["BatchResult", "CaseOutcome", "run_batch"]
@@ -126,9 +134,27 @@ def _worker_init() -> None:
 def _stop_worker(signum: int, _frame: Any) -> None:
     """Stopped by the parent: take the kernel down too, then leave at once."""
     try:
+        _not_running()
         kill_kernel(_KM)
     finally:
         os._exit(128 + signum)
+
+
+RUNNING = ".casebook-running-"  # + worker pid: the task a worker is on, in the output folder
+_RUNNING_FILE: Path | None = None
+
+
+def _running(out: str, task: str) -> None:
+    """Leave word of the task this worker is on: if the worker dies with it (killed, out of
+    memory, a crash), the parent knows which task did it."""
+    global _RUNNING_FILE
+    _RUNNING_FILE = Path(out) / f"{RUNNING}{os.getpid()}"
+    _RUNNING_FILE.write_text(task, encoding="utf-8")
+
+
+def _not_running() -> None:
+    if _RUNNING_FILE is not None:
+        _RUNNING_FILE.unlink(missing_ok=True)
 
 
 def _restart_kernel() -> None:
@@ -142,6 +168,7 @@ def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
     from .report import ReportError, render_report
 
     t = time.perf_counter()
+    _running(out, path)
     try:
         run_in_kernel(_KM, "%reset -f")
     except RuntimeError:  # the previous case took the kernel down
@@ -153,6 +180,8 @@ def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
         return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
     except CasebookError as err:
         return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+    finally:
+        _not_running()
     return {"status": "ok", "report": str(result.html.relative_to(Path(out).resolve())),
             "seconds": time.perf_counter() - t, "stages": result.seconds}
 
@@ -169,9 +198,23 @@ def _summary_counts(report_folder: Path) -> dict[str, int]:
 
 
 def _clean_stale_temps(out: Path) -> None:
-    """Half-written folders from an interrupted run (never a report: they were not swapped)."""
+    """Half-written folders from an interrupted run (never a report: they were not swapped),
+    and the task notes of its workers."""
     for tmp in out.glob("*/.*.tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    _tasks_of_dead_workers(out)
+
+
+def _tasks_of_dead_workers(out: Path) -> set[str]:
+    """The tasks whose worker died on them (their notes remain), the notes removed."""
+    tasks = set()
+    for note in out.glob(f"{RUNNING}*"):
+        tasks.add(note.read_text(encoding="utf-8"))
+        note.unlink(missing_ok=True)
+        pid = note.name.removeprefix(RUNNING)
+        if pid.isdigit():
+            remove_kernel_files(int(pid))
+    return tasks
 
 
 def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None = None,
@@ -263,72 +306,95 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     return result
 
 
+CORPUS_TASK = "corpus page"
+#: pool restarts after a worker died with no task to blame, before the rest is given up
+MAX_UNEXPLAINED_DEATHS = 2
+
+
 def _run_pool(todo: list[tuple[Path, str, CaseOutcome]],
               corpus_task: tuple[str, dict[str, Any]] | None, out_dir: Path,
               params: dict[str, Any], workers: int, manifest: dict[str, Any],
               manifest_path: Path, result: BatchResult, total: int,
               progress: Callable[[int, int, CaseOutcome], None] | None) -> None:
     """The stale cases, and the corpus page if stale, in worker processes with warm kernels.
-    The corpus page is submitted first: it is the longest task and needs no case's report."""
+
+    The corpus page is submitted first: it is the longest task and needs no case's report.
+    A worker process that dies (killed, out of memory, a crash — not just its kernel) breaks
+    the pool: the task it was on is failed, and the rest go on in a new pool."""
     stop = {"signal": 0}
 
     def on_term(signum: int, _frame: Any) -> None:
         stop["signal"] = signum
         raise KeyboardInterrupt
 
+    def finish(path: Path, key: str, outcome: CaseOutcome, data: dict[str, Any]) -> None:
+        result.case_stages[str(path)] = data.get("stages", {})
+        outcome.status = data["status"]
+        outcome.seconds = round(data["seconds"], 2)
+        outcome.error = data.get("error", "")
+        if outcome.status == "ok":
+            outcome.report = data["report"]
+            for k, v in _summary_counts((out_dir / outcome.report).parent).items():
+                setattr(outcome, k, v)
+            manifest[str(path)] = {"key": key, "status": "ok", "report": outcome.report,
+                                   "outcome": asdict(outcome)}
+        else:
+            manifest.pop(str(path), None)
+        write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+        result.cases.append(outcome)
+        if progress:
+            progress(len(result.cases), total, outcome)
+
     previous = signal.signal(signal.SIGTERM, on_term)
-    # Spawned, not forked: a fork would inherit jupyter_client's event-loop thread state from
-    # this process (which may have run a kernel itself) without the thread, and hang.
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                               mp_context=multiprocessing.get_context("spawn"))
-    pending: dict[Future[dict[str, Any]], tuple[Path, str, CaseOutcome]] = {}
-    corpus_future: Future[dict[str, Any]] | None = None
+    remaining = {str(path): (path, key, outcome) for path, key, outcome in todo}
+    corpus_left = corpus_task
+    unexplained = 0
+    pool: ProcessPoolExecutor | None = None
     try:
-        if corpus_task:
-            corpus_future = pool.submit(_render_corpus_one, str(out_dir), corpus_task[1])
-        for path, key, outcome in todo:
-            fut = pool.submit(_render_one, str(path), str(out_dir), params)
-            pending[fut] = (path, key, outcome)
-        while pending or corpus_future:
-            waiting: list[Future[dict[str, Any]]] = [*pending]
-            if corpus_future:
-                waiting.append(corpus_future)
-            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
-            if corpus_future in finished and corpus_task:
-                _record_corpus(corpus_future.result(), corpus_task[0], manifest,
-                               manifest_path, result)
-                corpus_future = None
-            for fut in finished:
-                if fut not in pending:
-                    continue
-                path, key, outcome = pending.pop(fut)
-                data = fut.result()
-                result.case_stages[str(path)] = data.get("stages", {})
-                outcome.status = data["status"]
-                outcome.seconds = round(data["seconds"], 2)
-                outcome.error = data.get("error", "")
-                if outcome.status == "ok":
-                    outcome.report = data["report"]
-                    counts = _summary_counts((out_dir / outcome.report).parent)
-                    for k, v in counts.items():
-                        setattr(outcome, k, v)
-                    manifest[str(path)] = {"key": key, "status": "ok",
-                                           "report": outcome.report,
-                                           "outcome": asdict(outcome)}
-                else:
-                    manifest.pop(str(path), None)
-                write_text_atomic(manifest_path, json.dumps(manifest, indent=1,
-                                                            sort_keys=True))
-                result.cases.append(outcome)
-                if progress:
-                    progress(len(result.cases), total, outcome)
+        while remaining or corpus_left:
+            # Spawned, not forked: a fork would inherit jupyter_client's event-loop thread
+            # state from this process (which may have run a kernel itself) without the
+            # thread, and hang.
+            pool = ProcessPoolExecutor(
+                max_workers=max(1, min(workers, len(remaining) + bool(corpus_left))),
+                initializer=_worker_init, mp_context=multiprocessing.get_context("spawn"))
+            pending: dict[Future[dict[str, Any]], str] = {}
+            if corpus_left:
+                pending[pool.submit(_render_corpus_one, str(out_dir), corpus_left[1])] = \
+                    CORPUS_TASK
+            for name, (path, _key, _outcome) in remaining.items():
+                pending[pool.submit(_render_one, str(path), str(out_dir), params)] = name
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        name = pending.pop(fut)
+                        data = fut.result()  # BrokenProcessPool if a worker died
+                        if name == CORPUS_TASK and corpus_left:
+                            _record_corpus(data, corpus_left[0], manifest, manifest_path,
+                                           result)
+                            corpus_left = None
+                        else:
+                            finish(*remaining.pop(name), data)
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                blamed = _tasks_of_dead_workers(out_dir)
+                _clean_stale_temps(out_dir)  # every worker of that pool is gone
+                unexplained += not blamed
+                give_up = unexplained > MAX_UNEXPLAINED_DEATHS
+                if CORPUS_TASK in blamed or (give_up and corpus_left):
+                    result.corpus_error = _DIED.format(task="the corpus page")
+                    corpus_left = None
+                for name in [n for n in remaining if n in blamed or give_up]:
+                    finish(*remaining.pop(name), {"status": "failed", "seconds": 0.0,
+                                                  "error": _DIED.format(task=name)})
+                continue
+            pool.shutdown(wait=True)
     except KeyboardInterrupt:
         # Stop now. Every finished case is already in the manifest and every report is
         # swapped in whole, so nothing is lost; the next run resumes. Exit without the
         # executor's exit handlers, which would wait on the workers we just stopped.
-        for fut in [*pending, *([corpus_future] if corpus_future else [])]:
-            fut.cancel()
-        processes = list(getattr(pool, "_processes", {}).values())
+        processes = list(getattr(pool, "_processes", {}).values()) if pool else []
         for proc in processes:
             proc.terminate()
         for proc in processes:
@@ -339,8 +405,11 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]],
         print(f"casebook batch: stopped by signal {code - 128}; rerun to resume",
               file=sys.stderr, flush=True)
         os._exit(code)
-    pool.shutdown(wait=True)
     signal.signal(signal.SIGTERM, previous)
+
+
+_DIED = ("{task}: the worker process rendering it died (killed, out of memory or crashed — "
+         "not only the notebook's kernel); the other cases went on in new workers")
 
 
 def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: str,
@@ -372,6 +441,7 @@ def _render_corpus_one(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Render the corpus page in this worker's warm kernel; never raises for a failure."""
     from .report import render_corpus
 
+    _running(out, CORPUS_TASK)
     try:
         run_in_kernel(_KM, "%reset -f")
     except RuntimeError:
@@ -381,6 +451,8 @@ def _render_corpus_one(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     except CasebookError as err:
         _restart_kernel()
         return {"status": "failed", "error": str(err)}
+    finally:
+        _not_running()
     return {"status": "ok", "report": str(rendered.html.relative_to(Path(out).resolve()))}
 
 

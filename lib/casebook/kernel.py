@@ -34,8 +34,9 @@ def start_kernel() -> Any:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    ipc = Path(tempfile.gettempdir()) / f"casebook-kernel-{os.getpid()}-{next(_STARTS)}"
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(ipc))
+    ipc = _files_prefix(os.getpid()) + str(next(_STARTS))
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ipc,
+                            connection_file=f"{ipc}.json")
     run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={WARM_IMPORTS}"])
     return km
 
@@ -79,6 +80,17 @@ def kill_kernel(km: Any) -> None:
             os.remove(path)
         except OSError:
             pass
+
+
+def remove_kernel_files(pid: int) -> None:
+    """The sockets and connection files of the kernels a process started — for a process
+    that died before it could stop them (its kernels stop themselves when it is gone)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{Path(_files_prefix(pid)).name}*"):
+        path.unlink(missing_ok=True)
+
+
+def _files_prefix(pid: int) -> str:
+    return str(Path(tempfile.gettempdir()) / f"casebook-kernel-{pid}-")
 
 
 def run_in_kernel(km: Any, code: str, timeout: float = 120) -> None:
