@@ -100,9 +100,12 @@ def test_touching_one_case_reruns_only_it(tmp_path: Path) -> None:
     run_batch([cases], out, jobs=2, corpus=False)
     clean = cases / "clean.yaml"
     clean.write_text(clean.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    second = run_batch([cases], out, jobs=2, corpus=False)
+    counted: list[tuple[int, int]] = []
+    second = run_batch([cases], out, jobs=2, corpus=False,
+                       progress=lambda done, total, _case: counted.append((done, total)))
     assert _status(second) == {"clean.yaml": "ok", "witness.yaml": "up-to-date",
                                "boom.yaml": "up-to-date"}
+    assert counted == [(1, 3), (2, 3), (3, 3)]  # one step per case, up-to-date ones too
     assert list(second.stages) == ["freshness and validation",
                                    "cases and corpus page in workers", "index and summaries"]
     assert sum(second.stages.values()) <= second.seconds
@@ -195,3 +198,29 @@ def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: P
     # just as the batch stopped is not in the manifest yet, so it is safely rendered again
     assert 1 <= sum(s == "up-to-date" for s in statuses.values()) <= len(rendered)
     assert not list(out.glob("*/.*.tmp-*"))
+
+
+def test_an_edited_corpus_notebook_makes_the_corpus_page_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from casebook import batch
+
+    root, out = tmp_path / "root", tmp_path / "out"
+    (root / "notebooks").mkdir(parents=True)
+    notebook = root / "notebooks" / "corpus.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    (out / "corpus" / "then").mkdir(parents=True)
+    (out / "corpus" / "then" / "report.html").write_text("page", encoding="utf-8")
+    monkeypatch.setattr(batch, "repo_root", lambda: root)
+    result = batch.BatchResult(out)
+
+    def task() -> tuple[str, dict] | None:
+        return batch._corpus_task(out, [CASES / "clean-investigation--clean.yaml"], result,
+                                  "then", None, "all", False, "shared", manifest, False)
+
+    manifest: dict = {}
+    first = task()
+    assert first is not None
+    manifest["corpus"] = {"key": first[0], "report": "corpus/then/report.html"}
+    assert task() is None  # nothing changed: up to date
+    notebook.write_text('{"edited": true}', encoding="utf-8")
+    assert task() is not None

@@ -163,16 +163,21 @@ def _restart_kernel() -> None:
     _KM = start_kernel()
 
 
+def _fresh_namespace() -> None:
+    """An empty namespace for the next task; a new kernel if the last task took it down."""
+    try:
+        run_in_kernel(_KM, "%reset -f")
+    except RuntimeError:
+        _restart_kernel()
+
+
 def _render_one(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
     """Render one case in this worker; never raises for a failing notebook."""
     from .report import ReportError, render_report
 
     t = time.perf_counter()
     _running(out, path)
-    try:
-        run_in_kernel(_KM, "%reset -f")
-    except RuntimeError:  # the previous case took the kernel down
-        _restart_kernel()
+    _fresh_namespace()
     try:
         result = render_report(path, out, km=_KM, **params)
     except ReportError as err:
@@ -284,9 +289,8 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         todo.append((path, key, outcome))
     result.stages["freshness and validation"] = time.perf_counter() - started
 
-    done = len(result.cases)
     total = len(files)
-    for c in result.cases:
+    for done, c in enumerate(result.cases, 1):
         if progress:
             progress(done, total, c)
     corpus_task = _corpus_task(out_dir, files, result, lens, as_of, protocols, standalone,
@@ -328,7 +332,8 @@ def _run_pool(todo: list[tuple[Path, str, CaseOutcome]],
         raise KeyboardInterrupt
 
     def finish(path: Path, key: str, outcome: CaseOutcome, data: dict[str, Any]) -> None:
-        result.case_stages[str(path)] = data.get("stages", {})
+        if "stages" in data:
+            result.case_stages[str(path)] = data["stages"]
         outcome.status = data["status"]
         outcome.seconds = round(data["seconds"], 2)
         outcome.error = data.get("error", "")
@@ -421,8 +426,7 @@ def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     invalid = {c.path for c in result.cases if c.status == "invalid"}
     valid = [p for p in files if str(p) not in invalid]
     h = hashlib.sha256(shared.encode())
-    for p in valid:
-        h.update(p.read_bytes())
+    h.update(_digest([repo_root() / "notebooks" / "corpus.ipynb", *valid]).encode())
     h.update(json.dumps([lens, as_of, protocols, standalone]).encode())
     key = h.hexdigest()
     entry = manifest.get("corpus", {})
@@ -442,10 +446,7 @@ def _render_corpus_one(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     from .report import render_corpus
 
     _running(out, CORPUS_TASK)
-    try:
-        run_in_kernel(_KM, "%reset -f")
-    except RuntimeError:
-        _restart_kernel()
+    _fresh_namespace()
     try:
         rendered = render_corpus(kwargs.pop("folder"), out, km=_KM, **kwargs)
     except CasebookError as err:
