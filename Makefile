@@ -29,7 +29,7 @@ lab: venv
 	@$(BIN)/jupyter lab notebooks/case-study.ipynb
 
 schema: venv
-	@$(BIN)/python -m casebook.schema --write
+	@$(BIN)/python -m casebook.model.schema --write
 
 bench: venv-test
 	@$(BIN)/python bench/load.py

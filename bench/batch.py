@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/batch.py [--cases 20] [--events 48]``. In one run and one
 environment it
 
-1. writes N synthetic case files (`casebook.synth`);
+1. writes N synthetic case files (`casebook.testing.synth`);
 2. times the naive loop, sequentially per case: the `papermill` CLI, then
    `jupyter nbconvert --to html` on the executed notebook;
 3. times `casebook batch --jobs 2` over the same folder (cold), with the peak memory of the
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import psutil
 
-from casebook.synth import synth_case
+from casebook.testing.synth import synth_case
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -113,7 +113,7 @@ def main() -> None:
           f"(plotly.js shared: {(out / 'plotly.min.js').stat().st_size / 1e6:.1f} MB once)")
     print(f"  peak memory of the whole batch (process tree): {peak / 1e9:.2f} GB")
 
-    from casebook.batch import run_batch
+    from casebook.run.batch import run_batch
 
     again = run_batch([cases], work / "breakdown", jobs=2)
     per_case = [c.seconds for c in again.cases if c.status == "ok"]

@@ -1,4 +1,4 @@
-"""How fast is casebook.dates.parse_edtf? Prints microseconds per date; no thresholds.
+"""How fast is casebook.model.dates.parse_edtf? Prints microseconds per date; no thresholds.
 
 Run as ``python bench/dates.py``. Parses 10,000 distinct, varied dates (mostly plain days,
 months and years as in real case files, plus qualifiers, seasons, spans and sets) once with
@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable
 
-from casebook import dates
+from casebook.model import dates
 
 COUNT = 10_000
 ROUNDS = 5

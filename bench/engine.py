@@ -17,9 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from casebook import load_case
-from casebook.findings import evaluate
-from casebook.protocols import load_protocols
-from casebook.synth import synth_case
+from casebook.engine.findings import evaluate
+from casebook.engine.protocols import load_protocols
+from casebook.testing.synth import synth_case
 
 
 def _evaluate_many(paths: list[str]) -> int:

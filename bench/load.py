@@ -19,8 +19,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from casebook import build_graph, dates, load_case
-from casebook.synth import synth_case
+from casebook import build_graph, load_case
+from casebook.model import dates
+from casebook.testing.synth import synth_case
 
 
 def _once(path: Path) -> float:

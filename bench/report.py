@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/report.py [--runs N]``. Each run renders the counsel report
 (lens then) into a fresh folder through the library (`render_report`), as `casebook report`
 does. Prints the median and each stage: Python start + imports of the parent; loading the
-case, while the kernel boots and imports in parallel (see ``casebook.kernel``); execution
+case, while the kernel boots and imports in parallel (see ``casebook.run.kernel``); execution
 (waiting for the kernel, then the notebook's cells); conversion to HTML; and the HTML size.
 """
 
@@ -24,7 +24,7 @@ CASE = ROOT / "casefile" / "williams-shinola.yaml"
 _ONE_RUN = """
 import json, sys, time
 t0 = time.perf_counter()
-from casebook.report import render_report
+from casebook.run.report import render_report
 t1 = time.perf_counter()
 import nbformat
 r = render_report(sys.argv[1], sys.argv[2], audience=sys.argv[3], lens="then")

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from casebook.batch import run_batch
+from casebook.run.batch import run_batch
 from tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow
@@ -202,7 +202,7 @@ def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: P
 
 def test_an_edited_corpus_notebook_makes_the_corpus_page_stale(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from casebook import batch
+    from casebook.run import batch
 
     root, out = tmp_path / "root", tmp_path / "out"
     (root / "notebooks").mkdir(parents=True)

@@ -66,7 +66,7 @@ def _locked(path: Path) -> Iterator[None]:
 def _render(tmp_path_factory: pytest.TempPathFactory, case: Path, audience: str,
             redact: bool = False) -> Path:
     """The report folder of one variant, rendered once per run whichever worker asks first."""
-    from casebook.report import render_report
+    from casebook.run.report import render_report
 
     variant = f"{case.stem}-{audience}-then{'-redacted' if redact else ''}"
     # a neutral folder name: the path of a redacted report must not name anyone either
@@ -161,7 +161,7 @@ def _folder_texts(folder: Path) -> Iterator[tuple[str, str]]:
     """(where, text) for every file under ``folder``, and every member of each xlsx. An
     unmodified copy of plotly.js is cut out first: it is not case data, and it names the
     Julian calendar (a modified copy is scanned like everything else)."""
-    from casebook.display import plotly_js
+    from casebook.views.display import plotly_js
 
     vendor = plotly_js()
     copies = (vendor.replace("</script", "<\\/script"), vendor)
@@ -327,7 +327,7 @@ def _private_tokens_from_file(path: Path) -> set[str]:
 
 
 def test_redacted_edition_names_no_private_person(williams_redacted: Path) -> None:
-    from casebook.redact import Redactor
+    from casebook.views.redact import Redactor
 
     tokens = set(Redactor.for_case(load_case(WILLIAMS)).tokens)
     independent = _private_tokens_from_file(WILLIAMS)
@@ -468,7 +468,7 @@ def test_corpus_page_draws_its_charts_offline(browser: Any,
                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     """The cross-case page over every case file: rendered, opened with no network, every
     chart (rule-by-case heatmap, patterns, durations) drawn."""
-    from casebook.report import render_corpus
+    from casebook.run.report import render_corpus
 
     out = tmp_path_factory.mktemp("corpus-page")
     result = render_corpus(WILLIAMS.parent, out, lens="best", as_of="2026-11-22")

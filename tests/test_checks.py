@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from casebook import load_case
-from casebook.checks import CHECKS
-from casebook.findings import evaluate
-from casebook.protocols import load_protocol
+from casebook.engine.checks import CHECKS
+from casebook.engine.findings import evaluate
+from casebook.engine.protocols import load_protocol
 
 BASE = """\
 casebook: 1

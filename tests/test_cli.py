@@ -120,7 +120,7 @@ def test_check_table_fits_100_columns(capsys: pytest.CaptureFixture[str]) -> Non
 def test_check_json_carries_the_documented_columns(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from casebook.findings import COLUMNS
+    from casebook.engine.findings import COLUMNS
 
     main(["check", str(WILLIAMS), "--format", "json", "--lens", "best",
           "--as-of", "2026-11-22"])

@@ -11,10 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from casebook import corpus as cb
 from casebook.cli import main
-from casebook.protocols import load_protocols
-from casebook.registry import load_registry
+from casebook.engine.protocols import load_protocols
+from casebook.model.registry import load_registry
+from casebook.notebook import corpus as cb
 from tests.conftest import FIXTURES, WILLIAMS, assert_expected_problems
 
 CASES = FIXTURES / "cases"
@@ -260,7 +260,7 @@ def test_report_needs_exactly_one_of_case_and_corpus(folder: Path,
 def test_report_corpus_calls_render_corpus(folder: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from casebook import report
+    from casebook.run import report
 
     calls = []
 
@@ -281,7 +281,7 @@ def test_report_corpus_calls_render_corpus(folder: Path, tmp_path: Path,
 
 @pytest.mark.slow
 def test_render_corpus_writes_a_self_contained_report(folder: Path, tmp_path: Path) -> None:
-    from casebook.report import render_corpus
+    from casebook.run.report import render_corpus
 
     result = render_corpus(folder, tmp_path, lens="best", as_of=AS_OF, protocols="all")
     assert result.folder == tmp_path / "corpus" / "best"
@@ -310,7 +310,7 @@ def test_render_corpus_writes_a_self_contained_report(folder: Path, tmp_path: Pa
 
 @pytest.mark.slow
 def test_render_corpus_from_a_list_with_a_shared_plotly(tmp_path: Path) -> None:
-    from casebook.report import render_corpus
+    from casebook.run.report import render_corpus
 
     result = render_corpus([WILLIAMS, CASES / "minimal--valid.yaml"], tmp_path, lens="then",
                            shared_plotly="../../plotly.min.js")

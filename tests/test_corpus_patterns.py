@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from casebook import load_case
-from casebook.corpus import NOT_YET_CHECKABLE, load_corpus, pattern_matrix
+from casebook.notebook.corpus import NOT_YET_CHECKABLE, load_corpus, pattern_matrix
 from tests.conftest import ROOT
 
 W, OL, P, S = "williams-shinola", "oliver-detroit", "parks-woodbridge", "sawyer-maryland"

@@ -1,4 +1,4 @@
-"""Tests for casebook.dates: bounds, human text, margins, rejections and comparisons.
+"""Tests for casebook.model.dates: bounds, human text, margins, rejections and comparisons.
 
 Expected bounds below are worked out by hand from the calendar, not copied from output.
 """
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casebook.dates import (
+from casebook.model.dates import (
     APPROXIMATE_MARGIN,
     UNCERTAIN_MARGIN,
     DateSyntaxError,

@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from casebook.display import table_html
+from casebook.views.display import table_html
 
 
 def test_rows_carry_no_styling_of_their_own() -> None:

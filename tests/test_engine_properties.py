@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casebook import load_case
-from casebook.findings import evaluate
-from casebook.protocols import load_protocols
-from casebook.yamlsafe import parse_yaml
+from casebook.engine.findings import evaluate
+from casebook.engine.protocols import load_protocols
+from casebook.model.yamlsafe import parse_yaml
 from tests.conftest import FIXTURES, ROOT, WILLIAMS
 
 CLEAN = FIXTURES / "cases" / "clean-investigation--clean.yaml"

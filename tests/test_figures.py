@@ -14,8 +14,11 @@ import plotly.graph_objects as go
 import pytest
 
 from casebook import build_graph, load_case
-from casebook.case import Case
-from casebook.figures import (
+from casebook.engine.findings import evaluate
+from casebook.engine.graph import fr_derived, fr_downstream, time_order
+from casebook.engine.protocols import load_protocols
+from casebook.model.case import Case
+from casebook.views.figures import (
     CONTEXT,
     FAIL_LINE,
     FR_COLOUR,
@@ -26,9 +29,6 @@ from casebook.figures import (
     known_at,
     timeline_figure,
 )
-from casebook.findings import evaluate
-from casebook.graph import fr_derived, fr_downstream, time_order
-from casebook.protocols import load_protocols
 from tests.conftest import WILLIAMS
 
 AS_OF = "2026-11-22"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from casebook import load_case
-from casebook.findings import evaluate
-from casebook.protocols import load_protocols
+from casebook.engine.findings import evaluate
+from casebook.engine.protocols import load_protocols
 from tests.conftest import FIXTURES
 
 CASES = FIXTURES / "cases"

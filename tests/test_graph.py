@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from casebook import build_graph, load_case
-from casebook.graph import (
+from casebook.engine.graph import (
     downstream,
     event_projection,
     fr_derived,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.kernel import kernel_for, kill_kernel, run_in_kernel, start_kernel
+from casebook.run.kernel import kernel_for, kill_kernel, run_in_kernel, start_kernel
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ def _files(km) -> list[Path]:
 
 def test_the_kernel_has_imported_casebook_before_the_first_cell() -> None:
     with kernel_for() as km:
-        run_in_kernel(km, "import sys\nassert 'casebook.workbook' in sys.modules\n"
+        run_in_kernel(km, "import sys\nassert 'casebook.notebook.workbook' in sys.modules\n"
                           "assert 'pandas' in sys.modules and 'plotly' in sys.modules")
         with pytest.raises(RuntimeError, match="AssertionError"):
             run_in_kernel(km, "assert 'no.such.module' in sys.modules")

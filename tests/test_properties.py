@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casebook import CasebookError, build_graph, load_case
-from casebook.yamlsafe import parse_yaml
+from casebook.model.yamlsafe import parse_yaml
 from tests.conftest import FIXTURES, WILLIAMS
 
 MINIMAL = FIXTURES / "cases" / "minimal--valid.yaml"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from casebook import ProtocolError
-from casebook.protocols import load_protocol, load_protocols
+from casebook.engine.protocols import load_protocol, load_protocols
 from tests.conftest import FIXTURES, assert_expected_problems
 
 INVALID = sorted((FIXTURES / "protocols" / "invalid").glob("*--error.yaml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from casebook import load_case
-from casebook.protocols import RULE_ID, load_protocols
+from casebook.engine.protocols import RULE_ID, load_protocols
 from tests.conftest import ROOT
 
 

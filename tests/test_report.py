@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from casebook import CasefileError, load_case
-from casebook.report import render_report, variant_name
+from casebook.run.report import render_report, variant_name
 from tests.conftest import FIXTURES, ROOT, WILLIAMS
 
 pytestmark = pytest.mark.slow

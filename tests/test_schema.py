@@ -7,14 +7,14 @@ import json
 import jsonschema
 import pytest
 
-from casebook.schema import SCHEMA_PATH, render_schema
-from casebook.yamlsafe import parse_yaml
+from casebook.model.schema import SCHEMA_PATH, render_schema
+from casebook.model.yamlsafe import parse_yaml
 from tests.conftest import FIXTURES, ROOT, WILLIAMS
 
 
 def test_committed_schema_is_not_stale() -> None:
     committed = (ROOT / SCHEMA_PATH).read_text(encoding="utf-8")
-    assert committed == render_schema(), "run `python -m casebook.schema --write`"
+    assert committed == render_schema(), "run `python -m casebook.model.schema --write`"
 
 
 def _data(path):

@@ -1,4 +1,5 @@
-"""casebook.synth: valid, deterministic cases whose planted failures the engine finds exactly.
+"""casebook.testing.synth: valid, deterministic cases whose planted failures the engine
+finds exactly.
 
 The engine is compared with what the generator *planted* (its sidecar), never with the
 engine's own earlier output; the plant table is also checked against the protocol files,
@@ -17,11 +18,12 @@ from typing import Any
 import pytest
 import yaml
 
-from casebook import load_case, synth
+from casebook import load_case
 from casebook.cli import main
-from casebook.findings import evaluate
-from casebook.protocols import Protocol, load_protocols
-from casebook.synth import (
+from casebook.engine.findings import evaluate
+from casebook.engine.protocols import Protocol, load_protocols
+from casebook.testing import synth
+from casebook.testing.synth import (
     PLANTED_INCIDENT_EVENTS,
     PLANTED_INCIDENT_TYPES,
     PLANTS,
@@ -33,7 +35,7 @@ from casebook.synth import (
 )
 from tests.conftest import ROOT
 
-SYNTH = ROOT / "lib" / "casebook" / "synth.py"
+SYNTH = ROOT / "lib" / "casebook" / "testing" / "synth.py"
 PROTOCOL_FILES = sorted((ROOT / "data" / "protocols").glob("*.yaml"))
 ENGINE = {"findings", "checks", "protocols", "load", "graph"}
 SEEDS = [0, 1, 7, 42, 2024]
@@ -253,18 +255,18 @@ def _casebook_imports(tree: ast.AST) -> tuple[set[str], list[str]]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == "casebook" or alias.name.startswith("casebook."):
-                    modules.add(alias.name.removeprefix("casebook").lstrip(".").split(".")[0])
+                    modules.add(alias.name.removeprefix("casebook").lstrip(".").split(".")[-1])
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level == 0:
                 if module != "casebook" and not module.startswith("casebook."):
                     continue
                 module = module.removeprefix("casebook").lstrip(".")
-            elif node.level > 1:
+            elif node.level > 2:
                 package_names.append("." * node.level + module)  # outside the package
                 continue
             if module:
-                modules.add(module.split(".")[0])
+                modules.add(module.split(".")[-1])
             else:
                 package_names.extend(a.name for a in node.names)
     return modules, package_names
@@ -276,8 +278,8 @@ def test_synth_imports_no_engine_module() -> None:
     assert not ({""} & modules) and not package_names, (modules, package_names)
     # the check itself catches the imports it is meant to
     caught, _ = _casebook_imports(ast.parse(
-        "from .findings import evaluate\nimport casebook.graph\n"
-        "from casebook.load import load_case\nfrom json import load\n"))
+        "from .findings import evaluate\nimport casebook.engine.graph\n"
+        "from casebook.model.load import load_case\nfrom json import load\n"))
     assert caught == {"findings", "graph", "load"}
 
 

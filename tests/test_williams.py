@@ -10,8 +10,8 @@ import networkx as nx
 import pytest
 
 from casebook import build_graph, load_case
-from casebook.case import Case
-from casebook.graph import fr_downstream
+from casebook.engine.graph import fr_downstream
+from casebook.model.case import Case
 from tests.conftest import WILLIAMS, reference_text
 
 

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from casebook import load_case
-from casebook.consequences import consequences, discovery_list
-from casebook.findings import evaluate
-from casebook.protocols import load_protocols
+from casebook.engine.consequences import consequences, discovery_list
+from casebook.engine.findings import evaluate
+from casebook.engine.protocols import load_protocols
 from tests.conftest import WILLIAMS
 
 AS_OF = "2026-11-22"

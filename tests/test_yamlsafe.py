@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.yamlsafe import MAX_DEPTH, MAX_NODES, parse_yaml
+from casebook.model.yamlsafe import MAX_DEPTH, MAX_NODES, parse_yaml
 
 
 def _problems(text: str) -> list[str]:

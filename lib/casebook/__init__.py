@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import CasebookError, CasefileError, DefinitionError, Problem, ProtocolError
 
 if TYPE_CHECKING:
-    from .graph import build_graph
-    from .load import load_case
+    from .engine.graph import build_graph
+    from .model.load import load_case
 
 __version__ = "0.1.0"
 
@@ -20,10 +20,10 @@ def __getattr__(name: str) -> Any:
     """``build_graph`` and ``load_case`` on first use: ``casebook report`` and ``batch`` import
     the package without needing networkx or pydantic in the parent process."""
     if name == "build_graph":
-        from .graph import build_graph
+        from .engine.graph import build_graph
         return build_graph
     if name == "load_case":
-        from .load import load_case
+        from .model.load import load_case
         return load_case
     raise AttributeError(f"module 'casebook' has no attribute {name!r}")
 

@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import CasebookError
-from .paths import protocols_dir, registry_path, repo_root, resolve, vocabulary_path
+from .. import __version__
+from ..errors import CasebookError
+from ..paths import protocols_dir, registry_path, repo_root, resolve, vocabulary_path
 
 __all__ = ["NOTEBOOK", "ReportError", "ReportResult", "check_protocol_ids", "provenance",
            "render_corpus", "render_report", "variant_name"]
@@ -96,7 +96,7 @@ def provenance(case_path: Path, notebook: Path, lens: str, as_of: str | None,
 
 
 def _stamp_html(stamp: dict[str, Any], redactor_case_label: str) -> str:
-    from .display import escape
+    from ..views.display import escape
 
     rows = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"
                    for k, v in stamp["inputs_sha256"].items())
@@ -139,7 +139,7 @@ def _scrub(nb: Any, redactor: Any) -> None:
 def _to_html(nb: Any, audience: str, title: str, *, shared_plotly: str | None = None,
              footer: str = "") -> str:
     """The report page: code hidden for counsel, plotly.js inline unless shared."""
-    from .htmlreport import notebook_html
+    from .page import notebook_html
 
     return notebook_html(nb, title=title, show_code=audience != "counsel",
                          shared_plotly=shared_plotly, footer=footer)
@@ -214,7 +214,7 @@ def check_protocol_ids(protocols: str) -> None:
     """Unknown protocol ids stop a report here, located and with suggestions, not inside the
     notebook. ``all`` needs no check (and spares the parent the engine's imports)."""
     if str(protocols).strip() not in ("", "all"):
-        from .protocols import select_protocols
+        from ..engine.protocols import select_protocols
 
         select_protocols(protocols)
 
@@ -249,8 +249,8 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
     with kernel_for(km) as km:  # the kernel boots and imports while the case loads
         import nbformat
 
-        from .load import load_case
-        from .redact import Redactor
+        from ..model.load import load_case
+        from ..views.redact import Redactor
 
         case_path = resolve(case)
         loaded = load_case(case_path)  # invalid input stops here, with located problems
@@ -292,7 +292,7 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
     them with their problems."""
     import time
 
-    from .corpus import case_files
+    from ..notebook.corpus import case_files
     from .kernel import kernel_for
 
     t0 = time.perf_counter()

@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .case import Case
-from .casefile import Event
+from ..model.case import Case
+from ..model.casefile import Event
+from ..model.dates import Edtf, parse_edtf
 from .checks import FR_PREMISED, CheckContext, Outcome, fr_premise
-from .dates import Edtf, parse_edtf
 from .graph import build_graph, fr_derived
 from .protocols import Protocol, Rule, load_protocols
 

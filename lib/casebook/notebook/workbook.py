@@ -19,15 +19,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .case import Case
-from .consequences import Consequences, consequences, discovery_list
-from .display import escape, figure_bundle, plotly_loader, table_html
-from .findings import DISCLAIMER, evaluate
-from .load import load_case
-from .paths import resolve
-from .protocols import Protocol, select_protocols
-from .redact import Redactor, redact_case
-from .views import (
+from ..engine.consequences import Consequences, consequences, discovery_list
+from ..engine.findings import DISCLAIMER, evaluate
+from ..engine.protocols import Protocol, select_protocols
+from ..model.case import Case
+from ..model.load import load_case
+from ..paths import resolve
+from ..views.display import escape, figure_bundle, plotly_loader, table_html
+from ..views.redact import Redactor, redact_case
+from ..views.tables import (
     cast_table,
     chronology_table,
     disputes_table,
@@ -190,14 +190,14 @@ class Workbook:
         return self._table(table)
 
     def timeline(self, upto: str | None = None) -> Figure:
-        from .figures import timeline_figure
+        from ..views.figures import timeline_figure
 
         found = None if self.audience == "student" else self.findings
         return Figure(timeline_figure(self.case, found, upto=upto, redact=self.redact),
                       "timeline")
 
     def graph(self, upto: str | None = None) -> Figure:
-        from .figures import graph_figure
+        from ..views.figures import graph_figure
 
         found = None if self.audience == "student" else self.findings
         return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact), "graph")

@@ -19,14 +19,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..errors import FieldPath, Problem, ProtocolError, suggest
+from ..model.dates import DateSyntaxError, Edtf, parse_edtf
+from ..model.registry import Registry, load_registry
+from ..model.validation import pydantic_problems
+from ..model.vocabulary import Vocabulary, load_vocabulary
+from ..model.yamlsafe import Document, read_yaml
+from ..paths import protocols_dir
 from .checks import CHECKS, Check
-from .dates import DateSyntaxError, Edtf, parse_edtf
-from .errors import FieldPath, Problem, ProtocolError, suggest
-from .paths import protocols_dir
-from .registry import Registry, load_registry
-from .validation import pydantic_problems
-from .vocabulary import Vocabulary, load_vocabulary
-from .yamlsafe import Document, read_yaml
 
 __all__ = ["AUTHORITIES", "Protocol", "Rule", "load_protocol", "load_protocols"]
 

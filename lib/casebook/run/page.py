@@ -16,7 +16,7 @@ from typing import Any
 
 import mistune
 
-from .display import escape, plotly_loader
+from ..views.display import escape, plotly_loader
 
 __all__ = ["notebook_html"]
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import networkx as nx
 
-from .case import Case
-from .casefile import Event, Evidence
+from ..model.case import Case
+from ..model.casefile import Event, Evidence
 
 __all__ = [
     "build_graph",

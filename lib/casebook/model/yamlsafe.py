@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .errors import FieldPath, InputError, Problem, display_path
+from ..errors import FieldPath, InputError, Problem, display_path
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "parse_yaml", "read_yaml"]
 
@@ -60,7 +60,7 @@ class Document:
 
     def problem(self, where: FieldPath, message: str, *, key: bool = False,
                 suggestion: str | None = None) -> Problem:
-        from .errors import format_field
+        from ..errors import format_field
 
         line, col = self.locate(where, key=key)
         return Problem(self.path, line, col, format_field(where), message, suggestion)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from .case import Case
+from ..model.case import Case
 from .findings import DISCLAIMER
 from .protocols import Protocol
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import CasebookError, InputError, display_path
+from ..errors import CasebookError, InputError, display_path
 
 __all__ = ["main"]
 
@@ -23,7 +23,7 @@ EXIT_OK, EXIT_FOUND, EXIT_CANNOT = 0, 1, 2
 
 def _case_paths(paths: Sequence[str]) -> list[Path]:
     """Expand folders to their YAML files; a path that does not exist is a usage error."""
-    from .paths import case_files
+    from ..paths import case_files
 
     try:
         return case_files(paths)
@@ -36,7 +36,7 @@ class _Usage(Exception):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .load import check_case_file
+    from ..model.load import check_case_file
 
     paths = _case_paths(args.paths)
     if not paths:
@@ -57,9 +57,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .graph import build_graph
-    from .load import load_case
-    from .terminal import render_show
+    from ..engine.graph import build_graph
+    from ..model.load import load_case
+    from ..views.terminal import render_show
 
     case = load_case(args.path)
     print(render_show(case, build_graph(case), width=args.width))
@@ -67,10 +67,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .checkreport import render_check
-    from .findings import evaluate
-    from .load import load_case
-    from .protocols import load_protocols
+    from ..engine.findings import evaluate
+    from ..engine.protocols import load_protocols
+    from ..model.load import load_case
+    from ..views.checkreport import render_check
 
     case = load_case(args.path)
     protocols = load_protocols(ids=args.protocol) if args.protocol else load_protocols()
@@ -80,7 +80,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import render_corpus, render_report
+    from ..run.report import render_corpus, render_report
 
     protocols = _protocols(args)
     if (args.path is None) == (args.corpus is None):
@@ -100,7 +100,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import CaseOutcome, run_batch
+    from ..run.batch import CaseOutcome, run_batch
 
     def progress(done: int, total: int, case: CaseOutcome) -> None:
         name = case.case or Path(case.path).name
@@ -128,7 +128,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import write_planted
+    from ..testing.synth import write_planted
 
     if args.cases < 1 or args.events < 1 or args.seed < 0:
         raise _Usage("--cases and --events must be at least 1, and --seed at least 0")
@@ -142,7 +142,7 @@ def _protocols(args: argparse.Namespace) -> str:
 
 
 def _as_of(text: str) -> str:
-    from .dates import DateSyntaxError, parse_edtf
+    from ..model.dates import DateSyntaxError, parse_edtf
 
     try:
         parse_edtf(text)
@@ -152,7 +152,7 @@ def _as_of(text: str) -> str:
 
 
 def _default_reports() -> Path:
-    from .paths import repo_root
+    from ..paths import repo_root
 
     return repo_root() / "reports"
 
@@ -172,7 +172,7 @@ def _variant_arguments(p: argparse.ArgumentParser, *, audience: bool) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog="casebook",

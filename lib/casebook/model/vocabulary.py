@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import DefinitionError
-from .paths import vocabulary_path
+from ..errors import DefinitionError
+from ..paths import vocabulary_path
 from .validation import pydantic_problems
 from .yamlsafe import read_yaml
 

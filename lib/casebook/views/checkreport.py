@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from .case import Case
-from .consequences import consequences, discovery_list
-from .findings import DISCLAIMER
-from .protocols import Protocol
+from ..engine.consequences import consequences, discovery_list
+from ..engine.findings import DISCLAIMER
+from ..engine.protocols import Protocol
+from ..model.case import Case
 
 __all__ = ["check_summary", "render_check"]
 

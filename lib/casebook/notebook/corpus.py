@@ -34,18 +34,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .case import Case
-from .casefile import Event
-from .display import escape, plotly_loader, table_html
-from .errors import CasefileError, DefinitionError, Problem, display_path
-from .findings import COLUMNS, DISCLAIMER, LENSES, Lens, evaluate
-from .graph import build_graph
-from .load import load_case
-from .paths import case_files
-from .protocols import Protocol, load_protocols, select_protocols
-from .validation import pydantic_problems
+from ..engine.findings import COLUMNS, DISCLAIMER, LENSES, Lens, evaluate
+from ..engine.graph import build_graph
+from ..engine.protocols import Protocol, load_protocols, select_protocols
+from ..errors import CasefileError, DefinitionError, Problem, display_path
+from ..model.case import Case
+from ..model.casefile import Event
+from ..model.load import load_case
+from ..model.validation import pydantic_problems
+from ..model.yamlsafe import read_yaml
+from ..paths import case_files
+from ..views.display import escape, plotly_loader, table_html
 from .workbook import Figure, Html
-from .yamlsafe import read_yaml
 
 __all__ = [
     "DISCLAIMER",
@@ -111,7 +111,7 @@ class _PatternFile(BaseModel):
 def _load_patterns() -> tuple[tuple[Pattern, ...], dict[str, str]]:
     """``data/patterns.yaml``: the failure patterns, following the cross-case pattern table of
     the reference. Kept as data so that no rule id is written in the library."""
-    from .paths import data_dir
+    from ..paths import data_dir
 
     doc = read_yaml(data_dir() / "patterns.yaml", DefinitionError)
     try:

@@ -23,10 +23,10 @@ from typing import Any, Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
-from .case import ActorView, Case
-from .casefile import UNKNOWN, Claim, Event
-from .errors import suggest
-from .vocabulary import Vocabulary
+from ..errors import suggest
+from ..model.case import ActorView, Case
+from ..model.casefile import UNKNOWN, Claim, Event
+from ..model.vocabulary import Vocabulary
 
 __all__ = ["CHECKS", "Check", "CheckContext", "Outcome", "Status"]
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..errors import FieldPath, Problem, suggest
 from .casefile import UNKNOWN, Actor, CaseInfo, Claim, Event, Evidence, Exercise, Source
 from .dates import DateSyntaxError, Edtf, hull, parse_edtf
-from .errors import FieldPath, Problem, suggest
 from .registry import Registry
 from .vocabulary import Vocabulary
 from .yamlsafe import Document
@@ -289,7 +289,7 @@ class IntegrityChecker:
     # -- graph-level ---------------------------------------------------------------------
     def check_graph(self, evidence: Mapping[str, Evidence], events: Mapping[int, Event]) -> None:
         """Loops and impossible timing, named by ids. Run only when references resolve."""
-        from .graph import graph_edges
+        from ..engine.graph import graph_edges
 
         event_list = list(events.values())
         derivation = nx.DiGraph()

@@ -6,10 +6,10 @@ import textwrap
 
 import networkx as nx
 
-from .case import Case, FactView
-from .casefile import Event
-from .dates import parse_edtf
-from .graph import graph_summary, time_order
+from ..engine.graph import graph_summary, time_order
+from ..model.case import Case, FactView
+from ..model.casefile import Event
+from ..model.dates import parse_edtf
 
 __all__ = ["recorded_date", "render_show"]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import DefinitionError, Problem
-from .paths import registry_path
+from ..errors import DefinitionError, Problem
+from ..paths import registry_path
 from .validation import pydantic_problems
 from .yamlsafe import read_yaml
 

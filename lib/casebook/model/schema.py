@@ -13,8 +13,8 @@ import json
 import sys
 from typing import Any
 
+from ..paths import repo_root
 from .casefile import Casefile
-from .paths import repo_root
 from .vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["SCHEMA_PATH", "casefile_schema", "render_schema"]
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     target = repo_root() / SCHEMA_PATH
     text = render_schema()
     if args.write:
-        from .atomic import write_text_atomic
+        from ..atomic import write_text_atomic
 
         write_text_atomic(target, text)
         print(f"wrote {SCHEMA_PATH}")

@@ -40,10 +40,10 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from .case import Case
-from .casefile import Event
-from .findings import ACTING_ROLES, acting_agencies
-from .graph import build_graph, fr_derived, fr_downstream, time_order
+from ..engine.findings import ACTING_ROLES, acting_agencies
+from ..engine.graph import build_graph, fr_derived, fr_downstream, time_order
+from ..model.case import Case
+from ..model.casefile import Event
 
 __all__ = ["KEY_STEPS", "SEVERITY_COLOURS", "graph_figure", "known_at", "timeline_figure"]
 

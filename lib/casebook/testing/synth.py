@@ -47,7 +47,7 @@ from typing import Any
 
 import yaml
 
-from .atomic import write_text_atomic
+from ..atomic import write_text_atomic
 
 __all__ = [
     "INCIDENT_EVENTS",

@@ -39,8 +39,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_text_atomic
-from .errors import CasebookError
+from ..atomic import write_text_atomic
+from ..errors import CasebookError
+from ..paths import case_files, protocols_dir, registry_path, repo_root, vocabulary_path
 from .kernel import (
     kill_kernel,
     remove_kernel_files,
@@ -48,7 +49,6 @@ from .kernel import (
     shutdown_kernel,
     start_kernel,
 )
-from .paths import case_files, protocols_dir, registry_path, repo_root, vocabulary_path
 
 __all__ = ["BatchResult", "CaseOutcome", "run_batch"]
 
@@ -254,7 +254,7 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         except ValueError:
             manifest = {}
     if not standalone:
-        from .display import plotly_js
+        from ..views.display import plotly_js
 
         target = out_dir / SHARED_PLOTLY
         if not target.exists():
@@ -275,7 +275,7 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         if entry and entry.get("key") == key and entry.get("status") == "invalid":
             result.cases.append(CaseOutcome(**entry["outcome"]))  # unchanged: still invalid
             continue
-        from .load import load_or_problems
+        from ..model.load import load_or_problems
 
         case, problems = load_or_problems(path)
         if case is None:
@@ -469,7 +469,7 @@ def _record_corpus(data: dict[str, Any], key: str, manifest: dict[str, Any],
 
 def write_outputs(result: BatchResult) -> None:
     """summary.csv, findings.csv (all cases) and index.html, each written atomically."""
-    from .display import escape
+    from ..views.display import escape
 
     out = result.out
     fields = list(asdict(CaseOutcome(path="")).keys())

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .case import Case
 from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo
-from .errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
 from .validation import pydantic_problems

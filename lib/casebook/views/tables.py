@@ -13,12 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from .case import Case, FactView
-from .casefile import Claim, Event
-from .dates import parse_edtf
-from .findings import evaluate
-from .graph import build_graph, time_order
-from .protocols import Protocol
+from ..engine.findings import evaluate
+from ..engine.graph import build_graph, time_order
+from ..engine.protocols import Protocol
+from ..model.case import Case, FactView
+from ..model.casefile import Claim, Event
+from ..model.dates import parse_edtf
 
 __all__ = ["cast_table", "chronology_table", "disputes_table", "findings_by_standard",
            "lens_comparison", "sources_table"]

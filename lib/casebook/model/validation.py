@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import FieldPath, Problem, suggest
+from ..errors import FieldPath, Problem, suggest
 from .yamlsafe import Document
 
 __all__ = ["describe_value", "known_keys", "pydantic_problems"]

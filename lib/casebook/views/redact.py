@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from .case import Case, role_label
-from .casefile import Casefile
-from .integrity import SLUG
+from ..model.case import Case, role_label
+from ..model.casefile import Casefile
+from ..model.integrity import SLUG
 
 __all__ = ["Redactor", "redact_case"]
 

@@ -1,0 +1,5 @@
+"""The ``casebook`` command (entry point ``casebook.cli:main``)."""
+
+from .main import main
+
+__all__ = ["main"]
