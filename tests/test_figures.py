@@ -18,15 +18,17 @@ from casebook.engine.findings import evaluate
 from casebook.engine.graph import fr_derived, fr_downstream, time_order
 from casebook.engine.protocols import load_protocols
 from casebook.model.case import Case
-from casebook.views.figures import (
+from casebook.views.figure_parts import (
     CONTEXT,
     FAIL_LINE,
     FR_COLOUR,
     KEY_STEPS,
     NEUTRAL,
     SEVERITY_COLOURS,
-    graph_figure,
     known_at,
+)
+from casebook.views.graph_figure import graph_figure
+from casebook.views.timeline import (
     timeline_figure,
 )
 from tests.conftest import WILLIAMS

@@ -190,14 +190,14 @@ class Workbook:
         return self._table(table)
 
     def timeline(self, upto: str | None = None) -> Figure:
-        from ..views.figures import timeline_figure
+        from ..views.timeline import timeline_figure
 
         found = None if self.audience == "student" else self.findings
         return Figure(timeline_figure(self.case, found, upto=upto, redact=self.redact),
                       "timeline")
 
     def graph(self, upto: str | None = None) -> Figure:
-        from ..views.figures import graph_figure
+        from ..views.graph_figure import graph_figure
 
         found = None if self.audience == "student" else self.findings
         return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact), "graph")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 #: What the case-study and corpus notebooks import first; importing it again is free.
-WARM_IMPORTS = ("import casebook.notebook.workbook, casebook.views.figures, "
-                "casebook.notebook.corpus, pandas, plotly")
+WARM_IMPORTS = ("import casebook.notebook.workbook, casebook.views.timeline, "
+                "casebook.views.graph_figure, casebook.notebook.corpus, pandas, plotly")
 
 _STARTS = itertools.count()
 

@@ -1,0 +1,169 @@
+"""The worker pool of a batch: stale cases (and the corpus page) in spawned worker processes
+with warm kernels; a worker that dies fails only the task it was on; SIGTERM and Ctrl-C stop
+the batch at once, with nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_text_atomic
+from .kernel import remove_kernel_files
+from .outcomes import BatchResult, CaseOutcome
+from .worker import CORPUS_TASK, RUNNING, render_case_task, render_corpus_task, worker_init
+
+__all__ = ["clean_stale_temps", "run_pool"]
+
+#: pool restarts after a worker died with no task to blame, before the rest is given up
+MAX_UNEXPLAINED_DEATHS = 2
+
+
+def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
+              corpus_task: tuple[str, dict[str, Any]] | None, out_dir: Path,
+              params: dict[str, Any], workers: int, manifest: dict[str, Any],
+              manifest_path: Path, result: BatchResult, total: int,
+              progress: Callable[[int, int, CaseOutcome], None] | None) -> None:
+    """The stale cases, and the corpus page if stale, in worker processes with warm kernels.
+
+    The corpus page is submitted first: it is the longest task and needs no case's report.
+    A worker process that dies (killed, out of memory, a crash — not just its kernel) breaks
+    the pool: the task it was on is failed, and the rest go on in a new pool."""
+    stop = {"signal": 0}
+
+    def on_term(signum: int, _frame: Any) -> None:
+        stop["signal"] = signum
+        raise KeyboardInterrupt
+
+    def finish(path: Path, key: str, outcome: CaseOutcome, data: dict[str, Any]) -> None:
+        if "stages" in data:
+            result.case_stages[str(path)] = data["stages"]
+        outcome.status = data["status"]
+        outcome.seconds = round(data["seconds"], 2)
+        outcome.error = data.get("error", "")
+        if outcome.status == "ok":
+            outcome.report = data["report"]
+            for k, v in summary_counts((out_dir / outcome.report).parent).items():
+                setattr(outcome, k, v)
+            manifest[str(path)] = {"key": key, "status": "ok", "report": outcome.report,
+                                   "outcome": asdict(outcome)}
+        else:
+            manifest.pop(str(path), None)
+        write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+        result.cases.append(outcome)
+        if progress:
+            progress(len(result.cases), total, outcome)
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    remaining = {str(path): (path, key, outcome) for path, key, outcome in todo}
+    corpus_left = corpus_task
+    unexplained = 0
+    pool: ProcessPoolExecutor | None = None
+    try:
+        while remaining or corpus_left:
+            # Spawned, not forked: a fork would inherit jupyter_client's event-loop thread
+            # state from this process (which may have run a kernel itself) without the
+            # thread, and hang.
+            pool = ProcessPoolExecutor(
+                max_workers=max(1, min(workers, len(remaining) + bool(corpus_left))),
+                initializer=worker_init, mp_context=multiprocessing.get_context("spawn"))
+            pending: dict[Future[dict[str, Any]], str] = {}
+            if corpus_left:
+                pending[pool.submit(render_corpus_task, str(out_dir), corpus_left[1])] = \
+                    CORPUS_TASK
+            for name, (path, _key, _outcome) in remaining.items():
+                pending[pool.submit(render_case_task, str(path), str(out_dir), params)] = name
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        name = pending.pop(fut)
+                        data = fut.result()  # BrokenProcessPool if a worker died
+                        if name == CORPUS_TASK and corpus_left:
+                            record_corpus(data, corpus_left[0], manifest, manifest_path,
+                                           result)
+                            corpus_left = None
+                        else:
+                            finish(*remaining.pop(name), data)
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                blamed = tasks_of_dead_workers(out_dir)
+                clean_stale_temps(out_dir)  # every worker of that pool is gone
+                unexplained += not blamed
+                give_up = unexplained > MAX_UNEXPLAINED_DEATHS
+                if CORPUS_TASK in blamed or (give_up and corpus_left):
+                    result.corpus_error = _DIED.format(task="the corpus page")
+                    corpus_left = None
+                for name in [n for n in remaining if n in blamed or give_up]:
+                    finish(*remaining.pop(name), {"status": "failed", "seconds": 0.0,
+                                                  "error": _DIED.format(task=name)})
+                continue
+            pool.shutdown(wait=True)
+    except KeyboardInterrupt:
+        # Stop now. Every finished case is already in the manifest and every report is
+        # swapped in whole, so nothing is lost; the next run resumes. Exit without the
+        # executor's exit handlers, which would wait on the workers we just stopped.
+        processes = list(getattr(pool, "_processes", {}).values()) if pool else []
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+        code = 128 + (stop["signal"] or signal.SIGINT)
+        print(f"casebook batch: stopped by signal {code - 128}; rerun to resume",
+              file=sys.stderr, flush=True)
+        os._exit(code)
+    signal.signal(signal.SIGTERM, previous)
+
+
+_DIED = ("{task}: the worker process rendering it died (killed, out of memory or crashed — "
+         "not only the notebook's kernel); the other cases went on in new workers")
+
+
+def record_corpus(data: dict[str, Any], key: str, manifest: dict[str, Any],
+                   manifest_path: Path, result: BatchResult) -> None:
+    if data["status"] == "ok":
+        manifest["corpus"] = {"key": key, "report": data["report"]}
+    else:
+        manifest.pop("corpus", None)
+        result.corpus_error = data["error"]
+    write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def summary_counts(report_folder: Path) -> dict[str, int]:
+    path = report_folder / "summary.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: int(data.get(k, 0)) for k in ("events", "violations", "fails", "unknowns",
+                                              "disputed")}
+
+
+def clean_stale_temps(out: Path) -> None:
+    """Half-written folders from an interrupted run (never a report: they were not swapped),
+    and the task notes of its workers."""
+    for tmp in out.glob("*/.*.tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    tasks_of_dead_workers(out)
+
+
+def tasks_of_dead_workers(out: Path) -> set[str]:
+    """The tasks whose worker died on them (their notes remain), the notes removed."""
+    tasks = set()
+    for note in out.glob(f"{RUNNING}*"):
+        tasks.add(note.read_text(encoding="utf-8"))
+        note.unlink(missing_ok=True)
+        pid = note.name.removeprefix(RUNNING)
+        if pid.isdigit():
+            remove_kernel_files(int(pid))
+    return tasks

@@ -1,0 +1,112 @@
+"""A batch worker process: one warm Jupyter kernel, reused for every task it is given.
+
+Each worker starts its kernel once (it warms itself with casebook's imports), resets the
+namespace between tasks, and leaves a note of the task it is on in the output folder, so that
+if the worker dies with it the parent knows which task did it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import CasebookError
+from .kernel import kill_kernel, run_in_kernel, shutdown_kernel, start_kernel
+
+__all__ = ["CORPUS_TASK", "RUNNING", "render_case_task", "render_corpus_task", "worker_init"]
+
+CORPUS_TASK = "corpus page"
+
+
+_KM: Any = None
+
+
+def worker_init() -> None:
+    """Start this worker's kernel once; it warms itself with casebook's imports."""
+    from multiprocessing.util import Finalize
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, _stop_worker)
+    _restart_kernel()
+    # Pool workers leave without running atexit; multiprocessing's finalizers do run.
+    Finalize(None, lambda: shutdown_kernel(_KM), exitpriority=10)
+
+
+def _stop_worker(signum: int, _frame: Any) -> None:
+    """Stopped by the parent: take the kernel down too, then leave at once."""
+    try:
+        _notnote_running()
+        kill_kernel(_KM)
+    finally:
+        os._exit(128 + signum)
+
+
+RUNNING = ".casebook-running-"  # + worker pid: the task a worker is on, in the output folder
+
+
+_RUNNING_FILE: Path | None = None
+
+
+def note_running(out: str, task: str) -> None:
+    """Leave word of the task this worker is on: if the worker dies with it (killed, out of
+    memory, a crash), the parent knows which task did it."""
+    global _RUNNING_FILE
+    _RUNNING_FILE = Path(out) / f"{RUNNING}{os.getpid()}"
+    _RUNNING_FILE.write_text(task, encoding="utf-8")
+
+
+def _notnote_running() -> None:
+    if _RUNNING_FILE is not None:
+        _RUNNING_FILE.unlink(missing_ok=True)
+
+
+def _restart_kernel() -> None:
+    global _KM
+    shutdown_kernel(_KM)
+    _KM = start_kernel()
+
+
+def _fresh_namespace() -> None:
+    """An empty namespace for the next task; a new kernel if the last task took it down."""
+    try:
+        run_in_kernel(_KM, "%reset -f")
+    except RuntimeError:
+        _restart_kernel()
+
+
+def render_case_task(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Render one case in this worker; never raises for a failing notebook."""
+    from .report import ReportError, render_report
+
+    t = time.perf_counter()
+    note_running(out, path)
+    _fresh_namespace()
+    try:
+        result = render_report(path, out, km=_KM, **params)
+    except ReportError as err:
+        _restart_kernel()  # a failed notebook may leave the kernel in any state
+        return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+    except CasebookError as err:
+        return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+    finally:
+        _notnote_running()
+    return {"status": "ok", "report": str(result.html.relative_to(Path(out).resolve())),
+            "seconds": time.perf_counter() - t, "stages": result.seconds}
+
+
+def render_corpus_task(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Render the corpus page in this worker's warm kernel; never raises for a failure."""
+    from .report import render_corpus
+
+    note_running(out, CORPUS_TASK)
+    _fresh_namespace()
+    try:
+        rendered = render_corpus(kwargs.pop("folder"), out, km=_KM, **kwargs)
+    except CasebookError as err:
+        _restart_kernel()
+        return {"status": "failed", "error": str(err)}
+    finally:
+        _notnote_running()
+    return {"status": "ok", "report": str(rendered.html.relative_to(Path(out).resolve()))}

@@ -1,0 +1,139 @@
+"""What the timeline and the event-graph figure share: colours, the verdict of the findings at
+each event, what was known at a decision point, hover text, and label geometry.
+
+Case text is HTML-escaped here, since plotly renders a subset of HTML in hover text and labels.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..model.case import Case
+from ..model.casefile import Event
+
+__all__ = ["SEVERITY_COLOURS", "known_at"]
+
+SEVERITIES = ("high", "medium", "low")
+SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#e7ba52"}
+NEUTRAL, CONTEXT, FR_COLOUR, EVIDENCE = "#4c78a8", "#c7c7c7", "#8e44ad", "#95a5a6"
+FAIL_LINE = "#8b0000"
+#: Event types labelled on the timeline (the first event of each), with their short label.
+KEY_STEPS = {"offense": "Offense", "fr-search": "Face search", "photo-lineup": "Photo lineup",
+             "warrant-issued": "Warrant", "arrest": "Arrest", "detention": "Detention",
+             "dismissal": "Dismissal"}
+STAGES = ("context", "offense", "investigation", "charging", "custody", "court", "outcome",
+          "aftermath")
+_STAGE_LANES = {"context": "Context", "offense": "Offense and witnesses",
+                "investigation": "Offense and witnesses", "charging": "Court and custody",
+                "custody": "Court and custody", "court": "Court and custody",
+                "outcome": "Court and custody", "aftermath": "Accused and family / public"}
+_PUBLIC = "Accused and family / public"
+FONT = 11       # label font size (px); a character is taken as 0.62 em wide
+CHAR = 0.62
+
+
+def known_at(case: Case, event_id: str) -> list[str]:
+    """Ids of the events known at ``event_id``: it and every event that definitely or possibly
+    came before it (earliest day <= its latest), context included, in date order."""
+    if event_id not in case.event_by_id:
+        raise KeyError(f"no event {event_id!r} in case {case.id!r}")
+    latest = case.bounds(event_id)[1]
+    known = [ev for ev in case.events if case.bounds(ev)[0] <= latest]
+    return [ev.id for ev in sorted(known, key=lambda e: (*case.bounds(e), e.id))]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What the findings say about one event: failed rules (violations first), top severity."""
+
+    failed: tuple[str, ...] = ()
+    violations: tuple[str, ...] = ()
+    severity: str | None = None
+    titles: tuple[tuple[str, str], ...] = ()     # (rule, title) of the violations
+
+
+def _verdicts(findings: pd.DataFrame | None) -> dict[str, _Verdict]:
+    if findings is None or findings.empty:
+        return {}
+    out: dict[str, _Verdict] = {}
+    fails = findings[findings["status"] == "fail"]
+    for event, rows in fails.groupby("event", sort=True):
+        viol = rows[rows["violation"].astype(bool)]
+        v_ids = tuple(dict.fromkeys(str(r) for r in viol["rule"]))
+        rest = tuple(r for r in dict.fromkeys(str(r) for r in rows["rule"]) if r not in v_ids)
+        # a severity outside high/medium/low still marks a violation: drawn as low
+        sev = min((str(s) if s in SEVERITIES else "low" for s in viol["severity"]),
+                  default=None, key=SEVERITIES.index)
+        titles = tuple(dict(zip(viol["rule"].astype(str), viol["rule_title"].astype(str),
+                                strict=True)).items()) if "rule_title" in viol else ()
+        out[str(event)] = _Verdict(v_ids + rest, v_ids, sev, titles)
+    return out
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _date_text(case: Case, ev: Event) -> str:
+    text = " | ".join(dict.fromkeys(d.human() for d in case.dates(ev)))
+    return text + (" (disputed)" if case.when_disputed(ev) else "")
+
+
+def _who(case: Case, ev: Event, redact: bool) -> list[str]:
+    return [f"{role.replace('_', ' ')}: "
+            + _esc(", ".join(_short(case.actors[a].label(redact), 45) for a in ids))
+            for role, ids in ev.participants.items() if ids]
+
+
+def _rules_text(v: _Verdict) -> list[str]:
+    titles = dict(v.titles)
+    lines = [f"<b>violation</b>: {_esc(r)}" + (f" ({_esc(_short(titles[r], 50))})"
+                                                if r in titles else "") for r in v.violations]
+    rest = [r for r in v.failed if r not in v.violations]
+    if rest:
+        lines.append(_wrap("failed, not counting under this lens: " + ", ".join(rest)))
+    return lines
+
+
+def _event_hover(case: Case, ev: Event, v: _Verdict, redact: bool) -> str:
+    publishers = list(dict.fromkeys(case.sources[s].publisher for s in ev.sources))
+    shown = ", ".join(publishers[:4]) + (f" and {len(publishers) - 4} more"
+                                         if len(publishers) > 4 else "")
+    n = len(ev.sources)
+    lines = [f"<b>{_esc(ev.id)}</b> ({_esc(ev.type)})", _esc(_date_text(case, ev)),
+             _wrap(ev.summary), *_who(case, ev, redact),
+             f"{n} source{'s' if n != 1 else ''}: " + _wrap(shown)]
+    return "<br>".join(lines + _rules_text(v))
+
+
+def _title(kind: str, case: Case, upto: str | None, width: int) -> tuple[str, int]:
+    """The title, wrapped to the figure's width, and the number of lines it takes."""
+    text = f"{kind}: {case.title}" + (f" — as known at {upto}" if upto else "")
+    lines = textwrap.wrap(text, max(40, int(width / 9.5)))
+    return "<br>".join(_esc(line) for line in lines), len(lines)
+
+
+def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
+                   gap: float = 0.0) -> bool:
+    """Rectangles (x0, y0, x1, y1) closer than ``gap``."""
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _legend_only(name: str, symbol: str, colour: str, line: str, width: float) -> Any:
+    return go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+                      marker={"symbol": symbol, "size": 12, "color": colour,
+                              "line": {"color": line, "width": width}})

@@ -1,0 +1,277 @@
+"""The event-graph figure of a case.
+
+:func:`graph_figure` — the event graph of :func:`casebook.graph.build_graph`, left to right:
+events keep :func:`casebook.graph.time_order` (concurrent ones may share a column), evidence
+sits between what it rests on and the first event that uses it, so every edge runs left to
+right. Each node gets the row nearest its predecessors where its label collides with no other.
+Events are circles, evidence squares; purple marks evidence derived from a face-recognition
+output (provenance) and events downstream of one (consequences); a red outline marks a failed
+rule, a thick one a violation. Edge styles differ by label.
+
+Both figures take ``findings`` from :func:`casebook.findings.evaluate`; ``upto=event_id`` shows only
+what was known at that decision point (:func:`known_at`); people are named only through
+:meth:`ActorView.label` with ``redact`` (redact the case text itself with
+:func:`casebook.redact.redact_case`). Case text is HTML-escaped, since plotly renders a subset
+of HTML in hover text and labels. Width, height and axis ranges are fixed, so the output is
+deterministic and the label layout can be checked in pixels. For readers of the figure data:
+timeline event traces carry ``customdata`` ``[event id, lane]``, graph node traces the node
+id, and the key-step annotations are named ``key-step:<event type>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..engine.graph import build_graph, fr_derived, fr_downstream, time_order
+from ..model.case import Case
+from .figure_parts import (
+    CHAR,
+    CONTEXT,
+    EVIDENCE,
+    FAIL_LINE,
+    FONT,
+    FR_COLOUR,
+    NEUTRAL,
+    _esc,
+    _event_hover,
+    _legend_only,
+    _short,
+    _title,
+    _Verdict,
+    _verdicts,
+    _wrap,
+    known_at,
+)
+
+__all__ = ["graph_figure"]
+
+GR_MARGIN = {"l": 30, "r": 30, "t": 80, "b": 150}
+COL_PX_MIN, GR_ROW_PX, NODE_PX, LABEL_GAP = 44, 52, 13, 6
+_EDGE_STYLES = {"produces": ("#666666", "solid", 1.2), "uses": ("#999999", "solid", 1.0),
+                "derived_from": ("#666666", "dot", 1.5), "follows": ("#bbbbbb", "dash", 0.8)}
+
+
+def _visible(g: nx.DiGraph, events: set[str]) -> set[str]:
+    """Known events, plus the evidence that exists by then: items whose makers and sources are
+    all known, and items nothing made (a licence photo) once a known node uses them."""
+    roots = {n for n, d in g.nodes(data=True) if d["node_type"] == "evidence" and
+             g.in_degree(n) == 0}
+    keep = set(events)
+    for n in nx.topological_sort(g):
+        if g.nodes[n]["node_type"] == "evidence" and n not in roots and all(
+                p in keep or p in roots for p in g.predecessors(n)):
+            keep.add(n)
+    return keep | {r for r in roots if any(s in keep for s in g.successors(r))}
+
+
+def _columns(g: nx.DiGraph) -> tuple[list[str], dict[str, int]]:
+    """Left-to-right order and column of every node. Events keep ``time_order`` (concurrent
+    ones share a column); an item goes right after what it rests on; an item nothing made goes
+    just before its first user. Every edge then runs strictly left to right."""
+    order: list[str] = time_order(g)
+    later: list[str] = []
+    for n in nx.topological_sort(g):
+        if g.nodes[n]["node_type"] != "evidence":
+            continue
+        placed = [order.index(p) for p in g.predecessors(n) if p in order]
+        if placed:
+            order.insert(max(placed) + 1, n)
+        else:
+            later.append(n)
+    for n in reversed(later):
+        users = [order.index(s) for s in g.successors(n) if s in order]
+        order.insert(min(users) if users else len(order), n)
+    col: dict[str, int] = {}
+    last_event = 0
+    for n in order:
+        c = max((col[p] + 1 for p in g.predecessors(n) if p in col), default=0)
+        if g.nodes[n]["node_type"] == "event":
+            c = last_event = max(c, last_event)
+        col[n] = c
+    for n in reversed(order):      # pull source items right, next to their first user
+        if g.in_degree(n) == 0 and g.nodes[n]["node_type"] == "evidence" and g.out_degree(n):
+            col[n] = max(col[n], min(col[s] for s in g.successors(n)) - 1)
+    return order, col
+
+
+def _short_label(node: str, limit: int = 14) -> list[str]:
+    """An id on one or two lines, split at the hyphen that balances them, cut to ``limit``."""
+    if len(node) <= 12 or "-" not in node:
+        return [_short(node, limit)]
+    cuts = [i for i, ch in enumerate(node) if ch == "-"]
+    i = min(cuts, key=lambda i: (max(i + 1, len(node) - i - 1), i))
+    return [_short(node[: i + 1], limit), _short(node[i + 1:], limit)]
+
+
+def _rows(g: nx.DiGraph, order: list[str], col: Mapping[str, int],
+          widths: Mapping[str, float], col_px: float) -> dict[str, int]:
+    """Each node takes the free row nearest its predecessors' mean row; a row is free when the
+    node's label box keeps ``LABEL_GAP`` from every label already in that row."""
+    rows: dict[str, int] = {}
+    taken: dict[int, list[tuple[float, float]]] = {}
+    for n in sorted(order, key=lambda n: (col[n], order.index(n))):
+        cx, half = col[n] * col_px, widths[n] / 2
+        above = [rows[p] for p in g.predecessors(n) if p in rows]
+        pref = round(sum(above) / len(above)) if above else 0
+        for r in sorted(range(max(taken, default=0) + 2), key=lambda r: (abs(r - pref), r)):
+            if all(cx + half + LABEL_GAP <= a or b + LABEL_GAP <= cx - half
+                   for a, b in taken.get(r, [])):
+                break
+        rows[n] = r
+        taken.setdefault(r, []).append((cx - half, cx + half))
+    return rows
+
+
+def _evidence_hover(case: Case, n: str, derived: bool, redact: bool) -> str:
+    item = case.evidence[n]
+    lines = [f"<b>{_esc(n)}</b> (evidence: {_esc(item.kind)})"]
+    if item.summary:
+        lines.append(_wrap(item.summary))
+    if item.implicates:
+        lines.append("implicates: " + _esc(", ".join(
+            _short(case.actors[a].label(redact), 45) for a in item.implicates)))
+    if item.held_by:
+        lines.append("held by: " + _esc(_short(case.actors[item.held_by].label(redact), 45)))
+    if derived:
+        lines.append("derived from the face-recognition output")
+    lines.append(f"{len(item.sources)} source(s)")
+    return "<br>".join(lines)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each node of the graph goes, and the figure width that fits the columns."""
+
+    col: dict[str, int]
+    row: dict[str, int]
+    label: dict[str, list[str]]
+    order: list[str]
+    width: int
+
+    @property
+    def n_cols(self) -> int:
+        return max(self.col.values(), default=0) + 1
+
+    @property
+    def n_rows(self) -> int:
+        return max(self.row.values(), default=0) + 1
+
+
+def _graph_layout(g: nx.DiGraph) -> _Layout:
+    order, col = _columns(g)
+    n_cols = max(col.values(), default=0) + 1
+    width = max(900, min(1500, COL_PX_MIN * n_cols + GR_MARGIN["l"] + GR_MARGIN["r"] + 60))
+    col_px = (width - GR_MARGIN["l"] - GR_MARGIN["r"]) / (n_cols + 1)   # x range: n_cols + 1
+    labels = {n: _short_label(n) for n in order}
+    widths = {n: max(max(map(len, labels[n])) * FONT * CHAR, NODE_PX + 6) for n in order}
+    return _Layout(col, _rows(g, order, col, widths, col_px), labels, order, width)
+
+
+def _edge_traces(g: nx.DiGraph, lay: _Layout, derived: set[str]) -> list[Any]:
+    """One line trace per edge label, and a wide translucent one over every edge that carries
+    FR-derived evidence (so the path of the FR output into the decisions stands out)."""
+    traces = []
+    fr_x: list[float | None] = []
+    fr_y: list[float | None] = []
+    for label, (colour, dash, lw) in _EDGE_STYLES.items():
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for u, v, d in g.edges(data=True):
+            if d["label"] != label:
+                continue
+            segment_x, segment_y = [lay.col[u], lay.col[v], None], [lay.row[u], lay.row[v], None]
+            xs += segment_x
+            ys += segment_y
+            if u in derived or v in derived:
+                fr_x += segment_x
+                fr_y += segment_y
+        if xs:
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
+                                     name=f"edge: {label.replace('_', ' ')}",
+                                     line={"color": colour, "dash": dash, "width": lw}))
+    if fr_x:
+        traces.append(go.Scatter(x=fr_x, y=fr_y, mode="lines", hoverinfo="skip", opacity=0.35,
+                                 name="edge carrying FR-derived evidence",
+                                 line={"color": FR_COLOUR, "width": 4}))
+    return traces
+
+
+def _node_trace(nodes: list[str], name: str, symbol: str, colour: str, lay: _Layout,
+                hover: list[str], verdicts: Mapping[str, _Verdict]) -> Any:
+    """Markers with their short labels above; a failed rule outlines the marker in red, a
+    violation outlines it thickly and makes it larger."""
+    fails = [verdicts.get(n, _Verdict()) for n in nodes]
+    return go.Scatter(
+        x=[lay.col[n] for n in nodes], y=[lay.row[n] for n in nodes], customdata=nodes,
+        text=["<br>".join(_esc(t) for t in lay.label[n]) for n in nodes],
+        mode="markers+text", textposition="top center", textfont={"size": FONT},
+        hovertext=hover, hoverinfo="text", name=name, cliponaxis=False,
+        marker={"symbol": symbol, "color": colour,
+                "size": [NODE_PX + 4 if v.violations else NODE_PX for v in fails],
+                "line": {"color": [FAIL_LINE if v.failed else "white" for v in fails],
+                         "width": [4 if v.violations else 2 if v.failed else 0.5
+                                   for v in fails]}})
+
+
+def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
+                 redact: bool = False) -> go.Figure:
+    """The support chain at a glance: what rested on what, in time order, with everything the
+    face-recognition output fed highlighted and the failed steps outlined."""
+    g = build_graph(case)
+    if upto:
+        g = g.subgraph(_visible(g, set(known_at(case, upto)))).copy()
+    verdicts = _verdicts(findings)
+    derived, downstream = fr_derived(g), fr_downstream(g)
+    lay = _graph_layout(g)
+
+    fig = go.Figure(_edge_traces(g, lay, derived))
+    events = [n for n in lay.order if g.nodes[n]["node_type"] == "event"]
+    items = [n for n in lay.order if g.nodes[n]["node_type"] == "evidence"]
+    plain = [n for n in events if not g.nodes[n]["context"]]
+    groups = [
+        ("Event", "circle", NEUTRAL, [n for n in plain if n not in downstream]),
+        ("Event downstream of the face-recognition output", "circle", FR_COLOUR,
+         [n for n in plain if n in downstream]),
+        ("Context event", "circle", CONTEXT, [n for n in events if g.nodes[n]["context"]]),
+        ("Evidence", "square", EVIDENCE, [n for n in items if n not in derived]),
+        ("Evidence derived from the face-recognition output", "square", FR_COLOUR,
+         [n for n in items if n in derived]),
+    ]
+    for name, symbol, colour, nodes in groups:
+        if nodes:
+            hover = [_evidence_hover(case, n, n in derived, redact) if symbol == "square" else
+                     _event_hover(case, case.event_by_id[n], verdicts.get(n, _Verdict()), redact)
+                     + ("<br>downstream of the face-recognition output"
+                        if n in downstream else "") for n in nodes]
+            fig.add_trace(_node_trace(nodes, name, symbol, colour, lay, hover, verdicts))
+    fig.add_trace(_legend_only("Failed a rule (red outline)", "circle", NEUTRAL, FAIL_LINE, 2))
+    fig.add_trace(_legend_only("Violation (thick red outline)", "circle", NEUTRAL, FAIL_LINE, 4))
+
+    ticks: dict[int, str] = {}          # a year under the first event of that year
+    for n in events:
+        year = str(g.nodes[n]["earliest"].year)
+        if lay.col[n] not in ticks and year not in ticks.values():
+            ticks[lay.col[n]] = year
+    plot_h = (lay.n_rows + 0.6) * GR_ROW_PX
+    title, n_lines = _title("Event graph", case, upto, lay.width)
+    margin = {**GR_MARGIN, "t": GR_MARGIN["t"] + 20 * (n_lines - 1)}
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 16}, "subtitle": {"text": (
+            "Support flows left to right: evidence → the events that use it → what they "
+            "produce. Hover a node for its summary and date.")}},
+        width=lay.width, height=round(plot_h) + margin["t"] + margin["b"], margin=margin,
+        hovermode="closest", plot_bgcolor="white", showlegend=True,
+        legend={"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container",
+                "yanchor": "bottom", "font": {"size": 11}},
+        xaxis={"range": [-0.5, lay.n_cols + 0.5], "title": "Time order (year of the first event)",
+               "tickvals": list(ticks), "ticktext": list(ticks.values()), "showgrid": True,
+               "gridcolor": "#eeeeee", "zeroline": False},
+        yaxis={"range": [lay.n_rows - 0.4, -1.0], "visible": False},
+    )
+    return fig
