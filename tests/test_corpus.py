@@ -187,7 +187,7 @@ def test_fixture_durations_are_exact_days(corpus: cb.Corpus) -> None:
 def test_durations_figure_draws_the_uncertainty(corpus: cb.Corpus) -> None:
     fig = cb.durations_figure(corpus)
     bars = {t.name: t for t in fig.data if t.type == "bar"}
-    assert set(bars) == {s.label for s in cb.STEPS}
+    assert set(bars) == {s.label for s in corpus.vocabulary.steps}
     row = corpus.case_ids.index("williams-shinola")
     offense = bars["Offense"]
     i = min(range(len(offense.y)), key=lambda k: abs(offense.y[k] - row))

@@ -22,7 +22,6 @@ from casebook.views.figure_parts import (
     CONTEXT,
     FAIL_LINE,
     FR_COLOUR,
-    KEY_STEPS,
     NEUTRAL,
     SEVERITY_COLOURS,
     known_at,
@@ -34,6 +33,10 @@ from casebook.views.timeline import (
 from tests.conftest import WILLIAMS
 
 AS_OF = "2026-11-22"
+#: The key steps data/vocabulary.yaml marks, with their labels (``key_step: true``).
+KEY_STEPS = {"offense": "Offense", "fr-search": "Face search", "photo-lineup": "Photo lineup",
+             "warrant-issued": "Warrant", "arrest": "Arrest", "detention": "Detention",
+             "dismissal": "Dismissal"}
 FONT, CHAR = 11, 0.62     # the label font and the width of a character, in em
 
 TINY = """\

@@ -70,8 +70,8 @@ class CheckContext:
     def label(self, event: Event) -> str:
         """'the photo lineup (July 2019)': how explanations name an event."""
         if event.id not in self._labels:
-            forms = dict.fromkeys(d.human() for d in self.case.dates(event))
-            self._labels[event.id] = f"the {event.type.replace('-', ' ')} ({' / '.join(forms)})"
+            forms = " / ".join(self.case.date_forms(event))
+            self._labels[event.id] = f"the {event.type.replace('-', ' ')} ({forms})"
         return self._labels[event.id]
 
 

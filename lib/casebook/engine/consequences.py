@@ -46,7 +46,7 @@ def _harms_from(graph: nx.DiGraph, event: str, harms: list[str]) -> list[str]:
 
 def _event_words(case: Case, event: str) -> str:
     ev = case.event_by_id[event]
-    dates = " / ".join(dict.fromkeys(d.human() for d in case.dates(ev)))
+    dates = " / ".join(case.date_forms(ev))
     return f"the {ev.type.replace('-', ' ')} of {dates}"
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import CasefileError, Problem, display_path
 from ..model.case import Case
 from ..model.load import load_case
+from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..model.yamlsafe import read_yaml
 from ..paths import case_files
 from .findings import COLUMNS, LENSES, Lens, evaluate
@@ -45,6 +46,7 @@ class Corpus:
     findings: pd.DataFrame
     skipped: tuple[Skipped, ...]
     protocols: tuple[Protocol, ...]
+    vocabulary: Vocabulary
     lens: Lens
     as_of: str | None
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -107,5 +109,5 @@ def load_corpus(folder_or_paths: str | Path | Iterable[str | Path] = "casefile",
         cases.append(case)
     frames = [evaluate(c, protos, lens=lens, as_of=when) for c in cases]  # type: ignore[arg-type]
     found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    return Corpus(tuple(cases), found, tuple(skipped), tuple(protos),
+    return Corpus(tuple(cases), found, tuple(skipped), tuple(protos), load_vocabulary(),
                   lens, when)  # type: ignore[arg-type]

@@ -134,8 +134,7 @@ class _EventInfo:
 
 def _event_info(case: Case, event: Event) -> _EventInfo:
     lo, hi = case.bounds(event)
-    text = " | ".join(dict.fromkeys(d.human() for d in case.dates(event)))
-    return _EventInfo(lo, hi, text, frozenset(acting_agencies(case, event)))
+    return _EventInfo(lo, hi, case.date_text(event), frozenset(acting_agencies(case, event)))
 
 
 def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome, lens: Lens,

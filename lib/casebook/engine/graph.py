@@ -20,14 +20,13 @@ All helpers return materialised lists or sets, never lazy generators.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 import networkx as nx
 
 from ..model.case import Case
-from ..model.casefile import Event, Evidence
+from ..model.edges import graph_edges
 
 __all__ = [
     "build_graph",
@@ -35,30 +34,19 @@ __all__ = [
     "event_projection",
     "fr_derived",
     "fr_downstream",
-    "graph_edges",
     "graph_summary",
     "support_chain",
     "time_order",
 ]
 
 
-def graph_edges(evidence: Mapping[str, Evidence], events: Iterable[Event]
-                ) -> Iterator[tuple[str, str, str]]:
-    """Every (source, target, label) edge a case's items imply."""
-    for eid, item in evidence.items():
-        for src in item.derived_from:
-            yield src, eid, "derived_from"
-    for ev in events:
-        for item_id in ev.uses:
-            yield item_id, ev.id, "uses"
-        for item_id in ev.produces:
-            yield ev.id, item_id, "produces"
-        for prior in ev.follows:
-            yield prior, ev.id, "follows"
-
-
 def build_graph(case: Case) -> nx.DiGraph:
-    """The case's event graph (see the module docstring for the contract)."""
+    """The case's event graph (see the module docstring for the contract), built once per
+    loaded case and frozen: every caller shares it, none can change it."""
+    return case.once("graph", lambda: nx.freeze(_build(case)))
+
+
+def _build(case: Case) -> nx.DiGraph:
     vocab = case.vocabulary
     g = nx.DiGraph(case=case.id)
     for eid, item in case.evidence.items():

@@ -8,12 +8,12 @@ are an event's date bounds, is this fact disputed, whose account is it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .casefile import UNKNOWN, Actor, Casefile, Claim, Event, Evidence, Source
 from .dates import Edtf, hull, parse_edtf
@@ -21,6 +21,8 @@ from .registry import Registry
 from .vocabulary import Vocabulary
 
 __all__ = ["ActorView", "Case", "FactView", "role_label"]
+
+T = TypeVar("T")
 
 
 def _canonical(value: Any) -> Any:
@@ -129,6 +131,15 @@ class Case:
     vocabulary: Vocabulary
     registry: Registry
     raw: bytes = field(repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def once(self, key: Any, compute: Callable[[], T]) -> T:
+        """What later layers derive from the case (its event graph, the judgement of its
+        record), computed the first time it is asked for and kept with the case."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     @property
     def id(self) -> str:
@@ -176,6 +187,14 @@ class Case:
         """The parsed dates of an event's live ``when`` claims."""
         ev = self.event_by_id[event] if isinstance(event, str) else event
         return [parse_edtf(str(c.value)) for c in ev.when if c.rejected is None]
+
+    def date_forms(self, event: Event | str) -> list[str]:
+        """An event's date in words, one form per distinct live claim ('October 2018')."""
+        return list(dict.fromkeys(d.human() for d in self.dates(event)))
+
+    def date_text(self, event: Event | str) -> str:
+        """An event's date as a reader sees it: every distinct claim, ' | ' between them."""
+        return " | ".join(self.date_forms(event))
 
     def bounds(self, event: Event | str) -> tuple[date, date]:
         """Earliest and latest possible day of an event, across all live claims."""

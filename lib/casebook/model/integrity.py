@@ -289,7 +289,7 @@ class IntegrityChecker:
     # -- graph-level ---------------------------------------------------------------------
     def check_graph(self, evidence: Mapping[str, Evidence], events: Mapping[int, Event]) -> None:
         """Loops and impossible timing, named by ids. Run only when references resolve."""
-        from ..engine.graph import graph_edges
+        from .edges import graph_edges
 
         event_list = list(events.values())
         derivation = nx.DiGraph()

@@ -7,13 +7,13 @@ registry entries: two unnamed examiners in two cases are not known to be the sam
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import DefinitionError, Problem
 from ..paths import registry_path
+from .definitions import cached_by_stamp
 from .validation import pydantic_problems
 from .yamlsafe import read_yaml
 
@@ -38,8 +38,8 @@ class Registry(BaseModel):
     actors: dict[str, RegistryEntry]
 
 
-@lru_cache(maxsize=8)
-def _load(path: Path, _mtime: float) -> Registry:
+@cached_by_stamp
+def _load(path: Path) -> Registry:
     doc = read_yaml(path, DefinitionError)
     try:
         reg = Registry.model_validate(doc.data)
@@ -57,9 +57,4 @@ def _load(path: Path, _mtime: float) -> Registry:
 
 def load_registry(path: Path | None = None) -> Registry:
     """The registry, parsed once per file version."""
-    p = (path or registry_path()).resolve()
-    try:
-        mtime = p.stat().st_mtime
-    except OSError:
-        mtime = -1.0
-    return _load(p, mtime)
+    return _load(path or registry_path())

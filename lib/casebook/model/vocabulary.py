@@ -7,7 +7,6 @@ silently widen what case files may say.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -15,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import DefinitionError
 from ..paths import vocabulary_path
+from .definitions import cached_by_stamp
 from .validation import pydantic_problems
 from .yamlsafe import read_yaml
 
-__all__ = ["EventType", "EvidenceKind", "FactDef", "Vocabulary", "load_vocabulary"]
+__all__ = ["EventType", "EvidenceKind", "FactDef", "Lane", "Stage", "Step", "Vocabulary",
+           "load_vocabulary"]
 
 FactType = Literal["bool", "text", "number", "date", "enum", "actor", "actors", "evidence"]
 
@@ -27,11 +28,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Stage(_Strict):
+    meaning: str
+    lane: str = Field(description="The timeline lane of an event of this stage that no agency "
+                                  "acts in (a key of `lanes`).")
+
+
+class Lane(_Strict):
+    label: str
+    place: Literal["first", "among", "last"]
+
+
 class EventType(_Strict):
     meaning: str
-    stage: Literal["context", "offense", "investigation", "charging", "custody", "court",
-                   "outcome", "aftermath"]
+    stage: str = Field(description="A key of `stages`.")
+    label: str = Field(description="How a reader names the step, e.g. 'Face search'.")
+    key_step: bool = Field(False, description="Labelled on the timeline.")
+    lane: str = Field("agency", description="`agency` (the acting agency's lane, else the "
+                                            "stage's) or a key of `lanes`.")
     harm: str | None = Field(None, description="The kind of harm this event is, if any.")
+    premise: str | None = Field(None, description="What every rule at this event presupposes, "
+                                                  "e.g. fr_used.")
+
+
+class Step(_Strict):
+    """A step of the path from offense to outcome, compared across cases."""
+
+    key: str
+    label: str
+    event_types: list[str] = Field(min_length=1, description="The first present marks it.")
+    colour: str
 
 
 class EvidenceKind(_Strict):
@@ -67,7 +93,11 @@ class Vocabulary(_Strict):
     actor_kinds: dict[str, str]
     actor_roles: dict[str, str]
     participant_roles: dict[str, str]
+    stages: dict[str, Stage]
+    lanes: dict[str, Lane]
     event_types: dict[str, EventType]
+    steps: list[Step]
+    overall_durations: list[tuple[str, str]] = Field(default_factory=list)
     evidence_kinds: dict[str, EvidenceKind]
     facts: dict[str, FactDef]
 
@@ -96,10 +126,36 @@ class Vocabulary(_Strict):
     def harm_types(self) -> dict[str, str]:
         return {k: v.harm for k, v in self.event_types.items() if v.harm}
 
+    @property
+    def key_steps(self) -> dict[str, str]:
+        """Event types labelled on the timeline, with their labels."""
+        return {k: v.label for k, v in self.event_types.items() if v.key_step}
+
+    def stage_rank(self, stage: str) -> int:
+        return list(self.stages).index(stage) if stage in self.stages else len(self.stages)
+
 
 def _check_references(vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], str]]:
     """Names a fact's ``on`` refers to must exist in the vocabulary itself."""
     bad: list[tuple[tuple[str | int, ...], str]] = []
+    for name, stage in vocab.stages.items():
+        if stage.lane not in vocab.lanes:
+            bad.append((("stages", name, "lane"), f"unknown lane {stage.lane!r}"))
+    for name, etype in vocab.event_types.items():
+        if etype.stage not in vocab.stages:
+            bad.append((("event_types", name, "stage"), f"unknown stage {etype.stage!r}"))
+        if etype.lane != "agency" and etype.lane not in vocab.lanes:
+            bad.append((("event_types", name, "lane"), f"unknown lane {etype.lane!r}"))
+    step_keys = [s.key for s in vocab.steps]
+    for i, step in enumerate(vocab.steps):
+        for j, etype_name in enumerate(step.event_types):
+            if etype_name not in vocab.event_types:
+                bad.append((("steps", i, "event_types", j), f"unknown event type "
+                            f"{etype_name!r}"))
+    for i, pair in enumerate(vocab.overall_durations):
+        for j, key in enumerate(pair):
+            if key not in step_keys:
+                bad.append((("overall_durations", i, j), f"unknown step {key!r}"))
     known: dict[str, set[str]] = {"events": set(vocab.event_types),
                                   "evidence": set(vocab.evidence_kinds),
                                   "actors": set(vocab.actor_kinds)}
@@ -116,8 +172,8 @@ def _check_references(vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], st
     return bad
 
 
-@lru_cache(maxsize=8)
-def _load(path: Path, _mtime: float) -> Vocabulary:
+@cached_by_stamp
+def _load(path: Path) -> Vocabulary:
     doc = read_yaml(path, DefinitionError)
     try:
         vocab = Vocabulary.model_validate(doc.data)
@@ -131,9 +187,4 @@ def _load(path: Path, _mtime: float) -> Vocabulary:
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """The vocabulary, parsed once per file version."""
-    p = (path or vocabulary_path()).resolve()
-    try:
-        mtime = p.stat().st_mtime
-    except OSError:
-        mtime = -1.0
-    return _load(p, mtime)
+    return _load(path or vocabulary_path())

@@ -20,8 +20,6 @@ from ..engine.patterns import NOT_YET_CHECKABLE, PATTERNS, Pattern
 from ..paths import case_files
 from ..views.corpus import (
     STATUS_ORDER,
-    STEPS,
-    Step,
     case_table,
     durations,
     not_yet_checkable,
@@ -45,11 +43,9 @@ __all__ = [
     "NOT_YET_CHECKABLE",
     "PATTERNS",
     "STATUS_ORDER",
-    "STEPS",
     "Corpus",
     "Pattern",
     "Skipped",
-    "Step",
     "case_files",
     "case_table",
     "durations",

@@ -268,9 +268,9 @@ class Workbook:
         parts: list[Html | Figure] = []
         for n, eid in enumerate(self.decision_points(), start=1):
             ev = self.case.event_by_id[eid]
-            when = " | ".join(dict.fromkeys(d.human() for d in self.case.dates(ev)))
             parts.append(Html(_heading(f"Decision point {n}: {ev.type.replace('-', ' ')} "
-                                       f"({when})") + _para(self._text(ev.summary))))
+                                       f"({self.case.date_text(ev)})")
+                              + _para(self._text(ev.summary))))
             parts.append(self.timeline(upto=eid))
             text = []
             for ex in [x for x in self.case.file.exercises if x.at == eid]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -30,7 +29,7 @@ from ..engine.protocols import Protocol, load_protocols
 from ..model.case import Case
 from ..model.casefile import Event
 
-__all__ = ["STATUS_ORDER", "STEPS", "Step", "case_table", "durations", "not_yet_checkable",
+__all__ = ["STATUS_ORDER", "case_table", "durations", "not_yet_checkable",
            "pattern_counts", "pattern_matrix", "patterns_table", "recurring_actors",
            "registry_appearances", "rule_case_matrix", "rule_case_table", "rule_status",
            "skipped_table", "step_dates"]
@@ -40,33 +39,10 @@ STATUS_ORDER = ("violation", "fail", "unknown", "pass", "not checked")
 """Worst first. ``fail`` here means failed but not counting under the lens."""
 
 
-@dataclass(frozen=True)
-class Step:
-    """A step of the path from offense to dismissal, and the event types that mark it
-    (the first type present wins: a warrant is its issuing, else its request)."""
-
-    key: str
-    label: str
-    event_types: tuple[str, ...]
-
-
-STEPS: tuple[Step, ...] = (
-    Step("offense", "Offense", ("offense",)),
-    Step("fr-search", "Face search", ("fr-search",)),
-    Step("photo-lineup", "Photo lineup", ("photo-lineup",)),
-    Step("warrant", "Warrant", ("warrant-issued", "warrant-request")),
-    Step("arrest", "Arrest", ("arrest",)),
-    Step("dismissal", "Dismissal", ("dismissal",)),
-)
-STEP_COLOURS = {"offense": "#7f7f7f", "fr-search": "#8e44ad", "photo-lineup": "#ff7f0e",
-                "warrant": "#d62728", "arrest": "#1f77b4", "dismissal": "#2ca02c"}
-_OVERALL = (("offense", "arrest"), ("offense", "dismissal"))
-
-
 def _human(case: Case, event: Event | None) -> str:
     if event is None:
         return ""
-    return " | ".join(dict.fromkeys(d.human() for d in case.dates(event)))
+    return case.date_text(event)
 
 
 def case_table(corpus: Corpus) -> pd.DataFrame:
@@ -232,7 +208,7 @@ def _step_events(case: Case) -> dict[str, Event]:
     """The event marking each step: the earliest (by date bounds, then id) non-context event
     of the step's first event type present in the case."""
     out: dict[str, Event] = {}
-    for step in STEPS:
+    for step in case.vocabulary.steps:
         for etype in step.event_types:
             found = [ev for ev in case.events if ev.type == etype and not ev.context]
             if found:
@@ -281,7 +257,7 @@ def step_dates(corpus: Corpus) -> pd.DataFrame:
             steps = _step_events(case)
             graph = build_graph(case)
             offense = steps.get("offense")
-            for step in STEPS:
+            for step in corpus.vocabulary.steps:
                 ev = steps.get(step.key)
                 if ev is None:
                     continue
@@ -314,13 +290,14 @@ def durations(corpus: Corpus) -> pd.DataFrame:
     point invented from a month."""
     def compute() -> pd.DataFrame:
         rows = []
-        labels = {s.key: s.label for s in STEPS}
+        steps_of = corpus.vocabulary.steps
+        labels = {s.key: s.label for s in steps_of}
         for case in corpus.cases:
             steps = _step_events(case)
             graph = build_graph(case)
-            present = [s.key for s in STEPS if s.key in steps]
+            present = [s.key for s in steps_of if s.key in steps]
             consecutive = list(itertools.pairwise(present))
-            pairs = consecutive + [p for p in _OVERALL
+            pairs = consecutive + [p for p in corpus.vocabulary.overall_durations
                                    if p[0] in steps and p[1] in steps and p not in consecutive]
             for a, b in pairs:
                 lo, hi, ordered = _gap(case, graph, steps[a], steps[b])

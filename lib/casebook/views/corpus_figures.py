@@ -17,8 +17,6 @@ from ..engine.patterns import PATTERNS
 from ..model.case import Case
 from .corpus import (
     STATUS_ORDER,
-    STEP_COLOURS,
-    STEPS,
     _rule_titles,
     pattern_matrix,
     rule_case_matrix,
@@ -159,9 +157,11 @@ def durations_figure(corpus: Corpus) -> go.Figure:
                      if r.case in anchors and r.latest is not None]
         x_max = max(finite_hi, default=1)
         fig = go.Figure()
-        offsets = {s.key: (i - (len(STEPS) - 1) / 2) * 0.13 for i, s in enumerate(STEPS)}
+        all_steps = corpus.vocabulary.steps
+        offsets = {s.key: (i - (len(all_steps) - 1) / 2) * 0.13
+                   for i, s in enumerate(all_steps)}
         rows_of = {c.id: i for i, c in enumerate(order)}
-        for step in STEPS:
+        for step in all_steps:
             bars: dict[str, list[Any]] = {"y": [], "base": [], "x": [], "hover": []}
             marks: dict[str, list[Any]] = {"y": [], "x": [], "hover": []}
             for r in steps[steps["step"] == step.key].to_dict("records"):
@@ -183,7 +183,7 @@ def durations_figure(corpus: Corpus) -> go.Figure:
                     marks["x"].append(start + 0.5)
                     marks["y"].append(y)
                     marks["hover"].append(hover)
-            colour = STEP_COLOURS[step.key]
+            colour = step.colour
             fig.add_trace(go.Bar(
                 orientation="h", y=bars["y"], x=bars["x"], base=bars["base"], width=0.11,
                 name=step.label, legendgroup=step.key,

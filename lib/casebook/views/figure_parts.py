@@ -23,17 +23,6 @@ SEVERITIES = ("high", "medium", "low")
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#e7ba52"}
 NEUTRAL, CONTEXT, FR_COLOUR, EVIDENCE = "#4c78a8", "#c7c7c7", "#8e44ad", "#95a5a6"
 FAIL_LINE = "#8b0000"
-#: Event types labelled on the timeline (the first event of each), with their short label.
-KEY_STEPS = {"offense": "Offense", "fr-search": "Face search", "photo-lineup": "Photo lineup",
-             "warrant-issued": "Warrant", "arrest": "Arrest", "detention": "Detention",
-             "dismissal": "Dismissal"}
-STAGES = ("context", "offense", "investigation", "charging", "custody", "court", "outcome",
-          "aftermath")
-_STAGE_LANES = {"context": "Context", "offense": "Offense and witnesses",
-                "investigation": "Offense and witnesses", "charging": "Court and custody",
-                "custody": "Court and custody", "court": "Court and custody",
-                "outcome": "Court and custody", "aftermath": "Accused and family / public"}
-_PUBLIC = "Accused and family / public"
 FONT = 11       # label font size (px); a character is taken as 0.62 em wide
 CHAR = 0.62
 
@@ -89,8 +78,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _date_text(case: Case, ev: Event) -> str:
-    text = " | ".join(dict.fromkeys(d.human() for d in case.dates(ev)))
-    return text + (" (disputed)" if case.when_disputed(ev) else "")
+    return case.date_text(ev) + (" (disputed)" if case.when_disputed(ev) else "")
 
 
 def _who(case: Case, ev: Event, redact: bool) -> list[str]:

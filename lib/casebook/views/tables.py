@@ -112,7 +112,7 @@ def chronology_table(case: Case, redact: bool = False) -> pd.DataFrame:
                         for role, ids in ev.participants.items())
         accounts = sorted({ev.account} if ev.account else case.accounts(ev.sources))
         rows.append({
-            "when": " | ".join(dict.fromkeys(d.human() for d in dates)),
+            "when": case.date_text(ev),
             "recorded as": " | ".join(str(c.value) for c in ev.when if c.rejected is None),
             "precision": ", ".join(dict.fromkeys(d.kind for d in dates)),
             "earliest": lo.isoformat(),

@@ -9,16 +9,8 @@ import networkx as nx
 from ..engine.graph import graph_summary, time_order
 from ..model.case import Case, FactView
 from ..model.casefile import Event
-from ..model.dates import parse_edtf
 
-__all__ = ["recorded_date", "render_show"]
-
-
-def recorded_date(case: Case, event: Event) -> str:
-    """The date as recorded, in words, every live claim shown when they differ."""
-    forms = [parse_edtf(str(c.value)).human() for c in event.when if c.rejected is None]
-    unique = list(dict.fromkeys(forms))
-    return " | ".join(unique)
+__all__ = ["render_show"]
 
 
 def _disputed(case: Case, event: Event) -> list[str]:
@@ -47,7 +39,7 @@ def render_show(case: Case, graph: nx.DiGraph, width: int = 100) -> str:
             f"DISPUTED: {', '.join(disputed)} · " if disputed else "")
         what = f"{flags}{ev.summary}" + (f" · {', '.join(who)}" if who else "")
         wrapped = textwrap.wrap(what, rest) or [""]
-        lines.append(f"{_clip(recorded_date(case, ev), date_w):<{date_w}} "
+        lines.append(f"{_clip(case.date_text(ev), date_w):<{date_w}} "
                      f"{_clip(eid, id_w):<{id_w}} {len(ev.sources):>{src_w}}  {wrapped[0]}")
         pad = " " * (date_w + id_w + src_w + 4)
         lines += [pad + more for more in wrapped[1:2]]

@@ -34,17 +34,13 @@ from ..engine.findings import ACTING_ROLES, acting_agencies
 from ..model.case import Case
 from ..model.casefile import Event
 from .figure_parts import (
-    _PUBLIC,
-    _STAGE_LANES,
     CHAR,
     CONTEXT,
     FAIL_LINE,
     FONT,
-    KEY_STEPS,
     NEUTRAL,
     SEVERITIES,
     SEVERITY_COLOURS,
-    STAGES,
     _boxes_overlap,
     _esc,
     _event_hover,
@@ -90,8 +86,12 @@ def _resolve(case: Case, actor_id: str) -> str | None:
 
 def _lane(case: Case, ev: Event, redact: bool) -> str:
     """The lane of the first acting agency in role order, else the lane of the event's stage."""
+    vocab = case.vocabulary
+    etype = vocab.event_types[ev.type]
     if ev.context:
-        return "Context"
+        return vocab.lanes["context"].label
+    if etype.lane != "agency":
+        return vocab.lanes[etype.lane].label
     agencies = acting_agencies(case, ev)
     for role in ACTING_ROLES:
         for aid in ev.participants.get(role, []):
@@ -103,7 +103,7 @@ def _lane(case: Case, ev: Event, redact: bool) -> str:
                 return case.registry.actors[top].name
             return next((a.label(redact) for a in case.actors.values() if a.actor.ref == top),
                         "Other")
-    return _STAGE_LANES.get(case.vocabulary.event_types[ev.type].stage, "Other")
+    return vocab.lanes[vocab.stages[etype.stage].lane].label
 
 
 @dataclass
@@ -171,13 +171,15 @@ def _stack(marks: list[_Mark], scale: _Scale) -> int:
     return max(len(rows), 1)
 
 
-def _lane_order(marks: list[_Mark]) -> list[str]:
-    """Context first, the public last, the rest by their earliest stage, then first date."""
+def _lane_order(case: Case, marks: list[_Mark]) -> list[str]:
+    """The vocabulary's first lanes (context), then agency lanes and the lanes placed among
+    them by their earliest stage and first date, then its last lanes (the public)."""
+    vocab = case.vocabulary
+    place = {lane.label: ("first", "among", "last").index(lane.place)
+             for lane in vocab.lanes.values()}
     key: dict[str, tuple[int, int, date, str]] = {}
     for m in marks:
-        rank = STAGES.index(m.stage) if m.stage in STAGES else len(STAGES)
-        group = 0 if m.lane == "Context" else 2 if m.lane == _PUBLIC else 1
-        k = (group, rank, m.start, m.lane)
+        k = (place.get(m.lane, 1), vocab.stage_rank(m.stage), m.start, m.lane)
         key[m.lane] = min(key.get(m.lane, k), k)
     return sorted(key, key=lambda lane: key[lane])
 
@@ -196,7 +198,7 @@ def _layout_marks(case: Case, events: list[Event], redact: bool
                            case.vocabulary.event_types[ev.type].stage,
                            max(lo, x0), min(hi, x1 - _DAY), point, lo < x0, hi >= x1))
     lanes, top = [], 0.0
-    for lane in _lane_order(marks):
+    for lane in _lane_order(case, marks):
         in_lane = [m for m in marks if m.lane == lane]
         n = _stack(in_lane, scale)
         for m in in_lane:
@@ -327,8 +329,9 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
     first_of: dict[str, _Mark] = {}
     for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id)):
         first_of.setdefault(m.ev.type, m)
-    anchors = [(t, KEY_STEPS[t], scale.x(m.anchor), scale.y(m.y))
-               for t, m in first_of.items() if t in KEY_STEPS]
+    key_steps = case.vocabulary.key_steps
+    anchors = [(t, key_steps[t], scale.x(m.anchor), scale.y(m.y))
+               for t, m in first_of.items() if t in key_steps]
     for etype, text, dx, dy in _place_labels(anchors, scale.width, plot_h,
                                              [scale.box(m) for m in marks]):
         m = first_of[etype]
