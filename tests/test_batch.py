@@ -224,3 +224,44 @@ def test_an_edited_corpus_notebook_makes_the_corpus_page_stale(
     assert task() is None  # nothing changed: up to date
     notebook.write_text('{"edited": true}', encoding="utf-8")
     assert task() is not None
+
+
+def test_an_edited_patterns_file_makes_the_corpus_page_stale_and_is_stamped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """data/patterns.yaml is an input of every report: the batch's freshness key and the
+    provenance stamp both come from the one list in casebook.run.inputs."""
+    import hashlib
+    import shutil
+
+    from casebook.run import batch
+    from casebook.run.inputs import report_inputs, shared_inputs_digest
+    from casebook.run.report import provenance
+
+    root = tmp_path / "root"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    monkeypatch.setenv("CASEBOOK_ROOT", str(root))
+    out = tmp_path / "out"
+    (out / "corpus" / "then").mkdir(parents=True)
+    (out / "corpus" / "then" / "report.html").write_text("page", encoding="utf-8")
+    result = batch.BatchResult(out)
+    cases = [CASES / "clean-investigation--clean.yaml"]
+    manifest: dict = {}
+
+    def task() -> tuple[str, dict] | None:
+        return batch._corpus_task(out, cases, result, "then", None, "all", False,
+                                  shared_inputs_digest(), manifest, False)
+
+    def stamped() -> str:
+        inputs = report_inputs(root / "notebooks" / "corpus.ipynb", {})
+        return provenance(inputs, "then", None, "corpus", False)["inputs_sha256"]["patterns"]
+
+    patterns = root / "data" / "patterns.yaml"
+    first = task()
+    assert first is not None
+    manifest["corpus"] = {"key": first[0], "report": "corpus/then/report.html"}
+    assert task() is None
+    assert stamped() == hashlib.sha256(patterns.read_bytes()).hexdigest()
+    patterns.write_text(patterns.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert task() is not None
+    assert stamped() == hashlib.sha256(patterns.read_bytes()).hexdigest()

@@ -121,9 +121,9 @@ def test_rule_case_table_reads_like_the_matrix(corpus: cb.Corpus) -> None:
 
 def test_every_pattern_rule_is_a_checkable_rule() -> None:
     checkable = {r.id for p in load_protocols() for r in p.rules if r.applies_to}
-    for pattern in cb.PATTERNS:
+    for pattern in cb.load_patterns().patterns:
         assert pattern.rules and set(pattern.rules) <= checkable, pattern.name
-    names = [p.name for p in cb.PATTERNS]
+    names = [p.name for p in cb.load_patterns().patterns]
     assert len(set(names)) == len(names)
     for name in ("FR candidate placed in a lineup without independent evidence",
                  "witness never saw the offense", "offense outside the FR policy's scope",
@@ -135,7 +135,7 @@ def test_patterns_are_shown_by_the_cases_whose_planted_rules_belong_to_them(
         corpus: cb.Corpus) -> None:
     counts = cb.pattern_counts(corpus).set_index("pattern")
     matrix = cb.pattern_matrix(corpus)
-    for pattern in cb.PATTERNS:
+    for pattern in corpus.pattern_table.patterns:
         expected = {_case_of(corpus, p.name) for p in PLANTED
                     if _planted(p) & set(pattern.rules)}
         shown = {c for c in matrix.columns if matrix.loc[pattern.name, c] in
@@ -145,14 +145,14 @@ def test_patterns_are_shown_by_the_cases_whose_planted_rules_belong_to_them(
         assert counts.loc[pattern.name, "cases"] == len(shown)
         assert set(filter(None, counts.loc[pattern.name, "which cases"].split(", "))) == shown
     fig = cb.pattern_heatmap(corpus)
-    assert list(fig.data[0].y) == [p.name for p in cb.PATTERNS]
+    assert list(fig.data[0].y) == [p.name for p in corpus.pattern_table.patterns]
 
 
 def test_patterns_table_and_the_uncounted_rows() -> None:
     table = cb.patterns_table()
-    assert table["pattern"].tolist() == [p.name for p in cb.PATTERNS]
+    assert table["pattern"].tolist() == [p.name for p in cb.load_patterns().patterns]
     assert "DOJ-2017-8 (The witness saw the perpetrator)" in table["rules"].tolist()
-    assert len(cb.not_yet_checkable()) == len(cb.NOT_YET_CHECKABLE) > 0
+    assert len(cb.not_yet_checkable()) == len(cb.load_patterns().not_yet_checkable) > 0
 
 
 # ----------------------------------------------------------------------------- durations

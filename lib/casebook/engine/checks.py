@@ -28,7 +28,8 @@ from ..model.case import ActorView, Case
 from ..model.casefile import UNKNOWN, Claim, Event
 from ..model.vocabulary import Vocabulary
 
-__all__ = ["CHECKS", "Check", "CheckContext", "Outcome", "Status"]
+__all__ = ["CHECKS", "PREMISES", "Check", "CheckContext", "Outcome", "Status", "register",
+           "register_premise"]
 
 Status = Literal["pass", "fail", "unknown", "not_applicable"]
 Scalar = bool | int | float | str
@@ -82,9 +83,27 @@ class Check:
     run: Callable[[CheckContext, Event, Any], Outcome]
     describe: Callable[[Any], str]
     lint: Callable[[Any, Vocabulary], list[tuple[tuple[str | int, ...], str]]]
+    premise: str | None = None
 
 
 CHECKS: dict[str, Check] = {}
+
+Premise = Callable[[CheckContext, Event], "Outcome | None"]
+#: What a finding may presuppose, by name: each returns an outcome that settles the finding
+#: (``unknown`` or ``not_applicable``) when the premise fails or is disputed, else None.
+PREMISES: dict[str, Premise] = {}
+
+
+def register_premise(name: str) -> Callable[[Premise], Premise]:
+    """Register a premise once, by name (checks, event types and rules refer to it)."""
+
+    def wrap(fn: Premise) -> Premise:
+        if name in PREMISES:
+            raise RuntimeError(f"premise {name!r} registered twice")
+        PREMISES[name] = fn
+        return fn
+
+    return wrap
 
 
 class _Params(BaseModel):
@@ -97,15 +116,17 @@ def _no_lint(_params: Any, _vocab: Vocabulary) -> list[tuple[tuple[str | int, ..
 
 def register(name: str, params: type[BaseModel], describe: Callable[[Any], str],
              lint: Callable[[Any, Vocabulary], list[tuple[tuple[str | int, ...], str]]]
-             = _no_lint) -> Callable[[Callable[[CheckContext, Event, Any], Outcome]],
-                                     Callable[[CheckContext, Event, Any], Outcome]]:
-    """Register a check once, by name, with its parameter model."""
+             = _no_lint, premise: str | None = None
+             ) -> Callable[[Callable[[CheckContext, Event, Any], Outcome]],
+                           Callable[[CheckContext, Event, Any], Outcome]]:
+    """Register a check once, by name, with its parameter model and what it presupposes
+    (a name in :data:`PREMISES`, checked before the check runs)."""
 
     def wrap(fn: Callable[[CheckContext, Event, Any], Outcome]
              ) -> Callable[[CheckContext, Event, Any], Outcome]:
         if name in CHECKS:
             raise RuntimeError(f"check {name!r} registered twice")
-        CHECKS[name] = Check(name, params, fn, describe, lint)
+        CHECKS[name] = Check(name, params, fn, describe, lint, premise)
         return fn
 
     return wrap
@@ -327,10 +348,7 @@ def occurs_before(ctx: CheckContext, event: Event, p: OccursBeforeParams) -> Out
 
 # -- was facial recognition used at all? ---------------------------------------------------
 
-#: Checks whose premise is that a face search produced the lead.
-FR_PREMISED = frozenset({"independent_evidence", "not_solely_fr_output", "not_derived_from_fr"})
-
-
+@register_premise("fr_used")
 def fr_premise(ctx: CheckContext, event: Event) -> Outcome | None:
     """When the record disputes whether facial recognition was used at all (the ``fr_used``
     fact, on this event or upstream), a finding premised on it cannot be decided: unknown.
@@ -411,7 +429,7 @@ def _closing_claims(ctx: CheckContext, event: Event) -> tuple[Event, list[Claim]
 
 @register("independent_evidence", IndependentEvidenceParams,
           describe=lambda p: "evidence independent of the face-recognition output implicates "
-                             "the person")
+                             "the person", premise="fr_used")
 def independent_evidence(ctx: CheckContext, event: Event, p: IndependentEvidenceParams
                          ) -> Outcome:
     outputs = _fr_outputs_upstream(ctx, event)
@@ -459,7 +477,8 @@ def independent_evidence(ctx: CheckContext, event: Event, p: IndependentEvidence
 
 
 @register("not_solely_fr_output", _Params,
-          describe=lambda p: "the step did not rest on face-recognition output alone")
+          describe=lambda p: "the step did not rest on face-recognition output alone",
+          premise="fr_used")
 def not_solely_fr_output(ctx: CheckContext, event: Event, _p: _Params) -> Outcome:
     """Passes when an account lists anything besides FR output items (a lineup pick counts);
     fails only when every listed item is an FR output and an account says the list is
@@ -489,7 +508,8 @@ def not_solely_fr_output(ctx: CheckContext, event: Event, _p: _Params) -> Outcom
 
 
 @register("not_derived_from_fr", _Params,
-          describe=lambda p: "the event uses nothing derived from a face-recognition output")
+          describe=lambda p: "the event uses nothing derived from a face-recognition output",
+          premise="fr_used")
 def not_derived_from_fr(ctx: CheckContext, event: Event, _p: _Params) -> Outcome:
     if not event.uses:
         return Outcome("unknown", f"The record does not say what {ctx.label(event)} used.")

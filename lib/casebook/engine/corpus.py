@@ -23,6 +23,7 @@ from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..model.yamlsafe import read_yaml
 from ..paths import case_files
 from .findings import COLUMNS, LENSES, Lens, evaluate
+from .patterns import PatternTable, load_patterns
 from .protocols import Protocol, select_protocols
 
 __all__ = ["Corpus", "Skipped", "load_corpus"]
@@ -47,6 +48,7 @@ class Corpus:
     skipped: tuple[Skipped, ...]
     protocols: tuple[Protocol, ...]
     vocabulary: Vocabulary
+    pattern_table: PatternTable
     lens: Lens
     as_of: str | None
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -110,4 +112,4 @@ def load_corpus(folder_or_paths: str | Path | Iterable[str | Path] = "casefile",
     frames = [evaluate(c, protos, lens=lens, as_of=when) for c in cases]  # type: ignore[arg-type]
     found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     return Corpus(tuple(cases), found, tuple(skipped), tuple(protos), load_vocabulary(),
-                  lens, when)  # type: ignore[arg-type]
+                  load_patterns(), lens, when)  # type: ignore[arg-type]

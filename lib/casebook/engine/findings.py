@@ -1,7 +1,8 @@
 """``evaluate``: a case against protocols, under a lens — one finding per (rule, event).
 
 The record decides the **status** (pass / fail / unknown / not_applicable), the same under
-every lens. The lens decides whether a finding **counts**:
+every lens: :func:`judge` judges a case's record once per set of protocols (kept with the
+case), and a lens only decides whether a finding **counts**:
 
 - ``then`` — the standard was in force on the event's date and bound the acting agency;
 - ``now`` — it is in force on ``as_of`` (default: today) and would bind that agency;
@@ -23,12 +24,13 @@ import pandas as pd
 
 from ..model.case import Case
 from ..model.casefile import Event
-from ..model.dates import Edtf, parse_edtf
-from .checks import FR_PREMISED, CheckContext, Outcome, fr_premise
+from ..model.dates import Edtf, in_force_on, parse_edtf
+from .checks import PREMISES, CheckContext, Outcome
 from .graph import build_graph, fr_derived
 from .protocols import Protocol, Rule, load_protocols
 
-__all__ = ["ACTING_ROLES", "COLUMNS", "DISCLAIMER", "LENSES", "acting_agencies", "evaluate"]
+__all__ = ["ACTING_ROLES", "COLUMNS", "DISCLAIMER", "LENSES", "acting_agencies", "apply_lens",
+           "evaluate", "judge"]
 
 LENSES = ("then", "now", "best")
 Lens = Literal["then", "now", "best"]
@@ -48,27 +50,6 @@ COLUMNS = [
     "decided_by", "citation", "citation_url", "sources", "discovery_record",
     "discovery_held_by",
 ]
-
-
-@dataclass(frozen=True)
-class _Window:
-    earliest: date
-    latest: date
-
-
-def _in_force(proto: Protocol, when: _Window) -> Tri:
-    """In force on every possible day of ``when`` (yes), none (no), or some (uncertain)."""
-    start, until = proto.start, proto.until
-    # earliest day it may have started / latest day it surely had; same for the end
-    surely_from = start.latest if start else date.min
-    maybe_from = start.earliest if start else date.min
-    surely_until = until.earliest if until else date.max
-    maybe_until = until.latest if until else date.max
-    if surely_from <= when.earliest and when.latest <= surely_until:
-        return "yes"
-    if when.latest < maybe_from or when.earliest > maybe_until:
-        return "no"
-    return "uncertain"
 
 
 def acting_agencies(case: Case, event: Event) -> set[str]:
@@ -137,14 +118,15 @@ def _event_info(case: Case, event: Event) -> _EventInfo:
     return _EventInfo(lo, hi, case.date_text(event), frozenset(acting_agencies(case, event)))
 
 
-def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome, lens: Lens,
-         as_of: Edtf, info: _EventInfo) -> dict[str, Any]:
-    at_event = _in_force(proto, _Window(info.earliest, info.latest))
-    in_force = _in_force(proto, _Window(as_of.earliest, as_of.latest)) if lens == "now" \
-        else at_event
-    binds = _binds(case, proto, info.agencies)
-    counts = lens == "best" or (in_force == "yes" and binds == "yes")
+#: Columns that depend on the lens; every other column is the record's judgement.
+LENS_COLUMNS = ("in_force", "counts", "violation", "lens", "as_of")
+
+
+def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome,
+         info: _EventInfo) -> dict[str, Any]:
+    """One finding as the record decides it, whatever the lens."""
     unknown = outcome.status == "unknown"
+    window = Edtf(info.date_text, info.earliest, info.latest, "span")
     return {
         "case": case.id,
         "protocol": proto.id,
@@ -157,13 +139,9 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
         "event_earliest": info.earliest,
         "status": outcome.status,
         "basis": _basis(outcome),
-        "in_force": in_force,
-        "binds": binds,
+        "in_force": in_force_on(proto.start, proto.until, window),
+        "binds": _binds(case, proto, info.agencies),
         "authority": proto.authority,
-        "counts": counts,
-        "violation": outcome.status == "fail" and counts,
-        "lens": lens,
-        "as_of": as_of.earliest.isoformat() if lens == "now" else "",
         "rule_confidence": rule.confidence,
         "severity": rule.severity,
         "explanation": outcome.explanation,
@@ -177,16 +155,29 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
     }
 
 
-def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = None,
-             lens: Lens = "then", as_of: str | date | None = None) -> pd.DataFrame:
-    """Every (rule, matching event) finding of ``case`` under ``lens``, as a DataFrame."""
-    if lens not in LENSES:
-        raise ValueError(f"lens must be one of {', '.join(LENSES)}, not {lens!r}")
+def _premise(ctx: CheckContext, event: Event, names: Iterable[str | None]) -> Outcome | None:
+    """The first premise (of the check, of the event type) that settles the finding."""
+    for name in dict.fromkeys(n for n in names if n):
+        settled = PREMISES[name](ctx, event)
+        if settled is not None:
+            return settled
+    return None
+
+
+def judge(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = None
+          ) -> pd.DataFrame:
+    """The record against every rule at every step it applies to — status, basis, deciding
+    chain, in force at the event, binds — judged once per case and set of protocols and kept
+    with the case. Lens columns are left out: :func:`apply_lens` adds them."""
     protos = _protocols(protocols)
-    when = parse_edtf((as_of or date.today()).isoformat() if isinstance(as_of, date | None)
-                      else as_of)
+    key = ("judgement", tuple(map(id, protos)))
+    return case.once(key, lambda: (_judge(case, protos), protos))[0]
+
+
+def _judge(case: Case, protos: Sequence[Protocol]) -> pd.DataFrame:
     graph = build_graph(case)
     ctx = CheckContext(case, graph, fr_derived(graph))
+    vocab = case.vocabulary
     by_type: dict[str, list[Event]] = {}
     for ev in case.events:
         if not ev.context:
@@ -198,15 +189,45 @@ def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = 
             check, params = proto.check_of(rule)
             for etype in rule.applies_to:
                 for ev in by_type.get(etype, []):
-                    premise = (fr_premise(ctx, ev) if check.name in FR_PREMISED
-                               or ev.type == "fr-search" else None)
-                    outcome = premise or check.run(ctx, ev, params)
-                    rows.append(_row(case, proto, rule, ev, outcome, lens, when, info[ev.id]))
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+                    outcome = (_premise(ctx, ev, (check.premise,
+                                                  vocab.event_types[ev.type].premise))
+                               or check.run(ctx, ev, params))
+                    rows.append(_row(case, proto, rule, ev, outcome, info[ev.id]))
+    judged = [c for c in COLUMNS if c not in LENS_COLUMNS or c == "in_force"]
+    frame = pd.DataFrame(rows, columns=judged)
     if not frame.empty:
         frame = frame.sort_values(["event_earliest", "event", "protocol", "rule"],
                                   kind="stable").reset_index(drop=True)
     return frame
+
+
+def apply_lens(judged: pd.DataFrame, protocols: Sequence[Protocol], lens: Lens,
+               as_of: Edtf) -> pd.DataFrame:
+    """The judged findings under a lens: ``in_force`` at the event (then, best) or on
+    ``as_of`` (now); ``counts`` — best: always, else in force and binding; a violation is a
+    fail that counts."""
+    frame = judged.copy()
+    if lens == "now":
+        now = {p.id: in_force_on(p.start, p.until, as_of) for p in protocols}
+        frame["in_force"] = frame["protocol"].map(now)
+    frame["counts"] = True if lens == "best" else \
+        (frame["in_force"] == "yes") & (frame["binds"] == "yes")
+    frame["counts"] = frame["counts"].astype(bool)
+    frame["violation"] = (frame["status"] == "fail") & frame["counts"]
+    frame["lens"] = lens
+    frame["as_of"] = as_of.earliest.isoformat() if lens == "now" else ""
+    return frame[COLUMNS]
+
+
+def evaluate(case: Case, protocols: Sequence[Protocol] | Iterable[str] | None = None,
+             lens: Lens = "then", as_of: str | date | None = None) -> pd.DataFrame:
+    """Every (rule, matching event) finding of ``case`` under ``lens``, as a DataFrame."""
+    if lens not in LENSES:
+        raise ValueError(f"lens must be one of {', '.join(LENSES)}, not {lens!r}")
+    protos = _protocols(protocols)
+    when = parse_edtf((as_of or date.today()).isoformat() if isinstance(as_of, date | None)
+                      else as_of)
+    return apply_lens(judge(case, protos), protos, lens, when)
 
 
 def _protocols(protocols: Sequence[Protocol] | Iterable[str] | None) -> list[Protocol]:

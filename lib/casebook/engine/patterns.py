@@ -7,15 +7,17 @@ Kept as data so that no rule id is written in the library.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import DefinitionError
+from ..model.definitions import cached_by_stamp
 from ..model.validation import pydantic_problems
 from ..model.yamlsafe import read_yaml
-from ..paths import data_dir
+from ..paths import patterns_path
 
-__all__ = ["NOT_YET_CHECKABLE", "PATTERNS", "Pattern"]
+__all__ = ["Pattern", "PatternTable", "load_patterns"]
 
 
 @dataclass(frozen=True)
@@ -40,21 +42,26 @@ class _PatternFile(BaseModel):
     not_yet_checkable: dict[str, str] = {}
 
 
-def _load_patterns() -> tuple[tuple[Pattern, ...], dict[str, str]]:
-    """``data/patterns.yaml``: the failure patterns, following the cross-case pattern table of
-    the reference. Kept as data so that no rule id is written in the library."""
-    doc = read_yaml(data_dir() / "patterns.yaml", DefinitionError)
+@dataclass(frozen=True)
+class PatternTable:
+    """The failure patterns, and the reference's rows that no rule detects yet (shown, never
+    counted)."""
+
+    patterns: tuple[Pattern, ...]
+    not_yet_checkable: dict[str, str]
+
+
+@cached_by_stamp
+def _load(path: Path) -> PatternTable:
+    doc = read_yaml(path, DefinitionError)
     try:
         data = _PatternFile.model_validate(doc.data)
     except ValidationError as err:
         raise DefinitionError(pydantic_problems(doc, err, model=_PatternFile)) from None
     patterns = tuple(Pattern(p.name, tuple(p.rules), p.reference) for p in data.patterns)
-    return patterns, dict(data.not_yet_checkable)
+    return PatternTable(patterns, dict(data.not_yet_checkable))
 
 
-PATTERNS, NOT_YET_CHECKABLE = _load_patterns()
-"""The failure patterns (see ``data/patterns.yaml``) and the reference's rows that no rule
-detects yet: shown, never counted."""
-
-
-
+def load_patterns(path: Path | None = None) -> PatternTable:
+    """``data/patterns.yaml``, parsed once per file version."""
+    return _load(path or patterns_path())

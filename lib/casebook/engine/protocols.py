@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import FieldPath, Problem, ProtocolError, suggest
 from ..model.dates import DateSyntaxError, Edtf, parse_edtf
+from ..model.definitions import cached_by_stamp
 from ..model.registry import Registry, load_registry
 from ..model.validation import pydantic_problems
 from ..model.vocabulary import Vocabulary, load_vocabulary
@@ -265,8 +265,8 @@ def load_protocol(path: str | Path, *, vocabulary: Vocabulary | None = None,
     return proto
 
 
-@lru_cache(maxsize=4)
-def _load_dir(folder: Path, _stamp: tuple[tuple[str, float], ...]) -> tuple[Protocol, ...]:
+@cached_by_stamp
+def _load_dir(folder: Path) -> tuple[Protocol, ...]:
     vocab, registry = load_vocabulary(), load_registry()
     problems: list[Problem] = []
     loaded: list[Protocol] = []
@@ -300,8 +300,7 @@ def load_protocols(folder: str | Path | None = None, ids: Iterable[str] | None =
                    ) -> list[Protocol]:
     """Every protocol in the folder (default ``data/protocols``), or only those with ``ids``."""
     root = Path(folder) if folder else protocols_dir()
-    stamp = tuple((p.name, p.stat().st_mtime) for p in sorted(root.glob("*.yaml")))
-    everything = _load_dir(root.resolve(), stamp)
+    everything = _load_dir(root)
     if ids is None:
         return list(everything)
     wanted = list(ids)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from ..engine.corpus import Corpus, Skipped, load_corpus
 from ..engine.findings import DISCLAIMER
-from ..engine.patterns import NOT_YET_CHECKABLE, PATTERNS, Pattern
+from ..engine.patterns import Pattern, PatternTable, load_patterns
 from ..paths import case_files
 from ..views.corpus import (
     STATUS_ORDER,
@@ -40,11 +40,10 @@ from .workbook import Figure, Html
 
 __all__ = [
     "DISCLAIMER",
-    "NOT_YET_CHECKABLE",
-    "PATTERNS",
     "STATUS_ORDER",
     "Corpus",
     "Pattern",
+    "PatternTable",
     "Skipped",
     "case_files",
     "case_table",
@@ -52,6 +51,7 @@ __all__ = [
     "durations_figure",
     "export",
     "load_corpus",
+    "load_patterns",
     "not_yet_checkable",
     "pattern_counts",
     "pattern_heatmap",

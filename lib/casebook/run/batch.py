@@ -37,7 +37,7 @@ from ..atomic import write_text_atomic
 from ..errors import CasebookError
 from ..paths import case_files, repo_root
 from .index import write_outputs
-from .inputs import digest_files, shared_inputs_digest
+from .inputs import CORPUS_NOTEBOOK, digest_files, shared_inputs_digest
 from .outcomes import BatchResult, CaseOutcome
 from .pool import clean_stale_temps, run_pool
 
@@ -153,7 +153,7 @@ def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     invalid = {c.path for c in result.cases if c.status == "invalid"}
     valid = [p for p in files if str(p) not in invalid]
     h = hashlib.sha256(shared.encode())
-    h.update(digest_files([repo_root() / "notebooks" / "corpus.ipynb", *valid]).encode())
+    h.update(digest_files([repo_root() / CORPUS_NOTEBOOK, *valid]).encode())
     h.update(json.dumps([lens, as_of, protocols, standalone]).encode())
     key = h.hexdigest()
     entry = manifest.get("corpus", {})

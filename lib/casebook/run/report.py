@@ -14,7 +14,6 @@ any working directory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,12 +27,12 @@ from typing import Any
 
 from .. import __version__
 from ..errors import CasebookError
-from ..paths import protocols_dir, registry_path, repo_root, resolve, vocabulary_path
+from ..paths import repo_root, resolve
+from .inputs import CASE_NOTEBOOK, CORPUS_NOTEBOOK, file_sha256, report_inputs
 
-__all__ = ["NOTEBOOK", "ReportError", "ReportResult", "check_protocol_ids", "provenance",
+__all__ = ["ReportError", "ReportResult", "check_protocol_ids", "provenance",
            "render_corpus", "render_report", "variant_name"]
 
-NOTEBOOK = "notebooks/case-study.ipynb"
 REMOVE_TAGS = {"student": {"analysis", "answers"}, "counsel": {"teaching"}, "trainer": set()}
 
 
@@ -63,10 +62,6 @@ def variant_name(audience: str, lens: str, as_of: str | None, redact: bool) -> s
     return "-".join(parts)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _commit() -> str:
     try:
         out = subprocess.run(["git", "-C", str(repo_root()), "rev-parse", "HEAD"],
@@ -76,13 +71,10 @@ def _commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
-def provenance(case_path: Path, notebook: Path, lens: str, as_of: str | None,
-               audience: str, redact: bool) -> dict[str, Any]:
-    """What produced a report: version, commit, input hashes, parameters, time."""
-    inputs = {"case file": case_path, "notebook": notebook, "vocabulary": vocabulary_path(),
-              "registry": registry_path()}
-    hashes = {name: _sha256(p) for name, p in inputs.items()}
-    hashes |= {f"protocol {p.stem}": _sha256(p) for p in sorted(protocols_dir().glob("*.yaml"))}
+def provenance(inputs: dict[str, Path], lens: str, as_of: str | None, audience: str,
+               redact: bool) -> dict[str, Any]:
+    """What produced a report: version, commit, the hash of every input
+    (:func:`~casebook.run.inputs.report_inputs`), parameters, time."""
     return {
         "casebook": __version__,
         "commit": _commit(),
@@ -91,7 +83,7 @@ def provenance(case_path: Path, notebook: Path, lens: str, as_of: str | None,
         "audience": audience,
         "redacted": redact,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs_sha256": hashes,
+        "inputs_sha256": {name: file_sha256(p) for name, p in inputs.items()},
     }
 
 
@@ -259,11 +251,12 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         case_label = redactor.case_alias if redactor else loaded.id
         final = (Path(out_dir).expanduser().resolve() / case_label
                  / variant_name(audience, lens, as_of, redact))
-        notebook = Path(notebook).resolve() if notebook else repo_root() / NOTEBOOK
+        notebook = Path(notebook).resolve() if notebook else repo_root() / CASE_NOTEBOOK
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
             _filter_cells(nb, audience)
-            stamp = provenance(case_path, notebook, lens, as_of, audience, redact)
+            stamp = provenance(report_inputs(notebook, {"case file": case_path}), lens, as_of,
+                               audience, redact)
             if redactor:  # names never reach the page, the stamp or the notebook's metadata
                 _scrub(nb, redactor)
                 stamp = redactor.deep(stamp)
@@ -292,7 +285,7 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
     them with their problems."""
     import time
 
-    from ..notebook.corpus import case_files
+    from ..paths import case_files
     from .kernel import kernel_for
 
     t0 = time.perf_counter()
@@ -309,16 +302,13 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
         label, cases = f"corpus of {len(source)} case files", [str(p) for p in source]
     final = (Path(out_dir).expanduser().resolve() / "corpus"
              / (f"now-{as_of}" if lens == "now" and as_of else lens))
-    notebook = repo_root() / "notebooks" / "corpus.ipynb"
+    notebook = repo_root() / CORPUS_NOTEBOOK
 
     def finish(nb: Any, folder: Path) -> dict[str, Any]:
-        stamp = provenance(notebook, notebook, lens, as_of, "corpus", False)
-        hashes = stamp["inputs_sha256"]
-        del hashes["case file"]
         read = [p for p in case_files(source) if p.is_file()]
-        named = {p.name for p in read} if len({p.name for p in read}) == len(read) else None
-        stamp["inputs_sha256"] = {f"case file {p.name if named else p}": _sha256(p)
-                                  for p in read} | hashes
+        named = len({p.name for p in read}) == len(read)
+        cases = {f"case file {p.name if named else p}": p for p in read}
+        stamp = provenance(report_inputs(notebook, cases), lens, as_of, "corpus", False)
         _write_page(folder, nb, "counsel", label, stamp, shared_plotly)
         return stamp
 

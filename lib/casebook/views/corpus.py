@@ -3,7 +3,7 @@ it, so the corpus notebook, the CSV export and the tests read the same numbers:
 
 - :func:`rule_case_matrix` / :func:`rule_status` — which rule failed in which case;
 - :func:`pattern_counts` / :func:`pattern_matrix` — how many cases show each failure pattern
-  of :data:`~casebook.engine.patterns.PATTERNS`;
+  of ``data/patterns.yaml``;
 - :func:`step_dates` / :func:`durations` — offense → face search → lineup → warrant → arrest →
   dismissal, as ranges of days from the date bounds;
 - :func:`recurring_actors` — registry actors (``ref:``) that appear in more than one case.
@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..engine.corpus import Corpus
 from ..engine.graph import build_graph
-from ..engine.patterns import NOT_YET_CHECKABLE, PATTERNS
+from ..engine.patterns import load_patterns
 from ..engine.protocols import Protocol, load_protocols
 from ..model.case import Case
 from ..model.casefile import Event
@@ -150,12 +150,12 @@ def rule_status(corpus: Corpus, rules: Sequence[str] | None = None) -> pd.DataFr
 
 
 def patterns_table(protocols: Sequence[Protocol] | None = None) -> pd.DataFrame:
-    """:data:`PATTERNS` as a table, with each rule's title (from ``protocols``)."""
+    """The failure patterns as a table, with each rule's title (from ``protocols``)."""
     titles = {r.id: r.title for p in (protocols or load_protocols()) for r in p.rules}
     return pd.DataFrame([{"pattern": p.name,
                           "rules": "; ".join(f"{r} ({titles[r]})" if r in titles else r
                                              for r in p.rules),
-                          "reference row": p.reference} for p in PATTERNS],
+                          "reference row": p.reference} for p in load_patterns().patterns],
                         columns=["pattern", "rules", "reference row"])
 
 
@@ -163,10 +163,11 @@ def pattern_matrix(corpus: Corpus) -> pd.DataFrame:
     """Patterns by cases: the worst outcome of any of the pattern's rules in the case."""
     def compute() -> pd.DataFrame:
         f = corpus.findings
-        table = pd.DataFrame("not checked", index=pd.Index([p.name for p in PATTERNS],
+        patterns = corpus.pattern_table.patterns
+        table = pd.DataFrame("not checked", index=pd.Index([p.name for p in patterns],
                                                            name="pattern"),
                              columns=pd.Index(corpus.case_ids, name="case"), dtype=object)
-        for pattern in PATTERNS:
+        for pattern in corpus.pattern_table.patterns:
             mine = f[f["rule"].isin(set(pattern.rules))]
             for case, group in mine.groupby("case"):
                 table.loc[pattern.name, case] = _worst(group)
@@ -180,7 +181,7 @@ def pattern_counts(corpus: Corpus) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         table = pattern_matrix(corpus)
         rows = []
-        for pattern in PATTERNS:
+        for pattern in corpus.pattern_table.patterns:
             row = table.loc[pattern.name]
             showing = [c for c in table.columns if row[c] in ("violation", "fail")]
             rows.append({
@@ -198,9 +199,9 @@ def pattern_counts(corpus: Corpus) -> pd.DataFrame:
 
 
 def not_yet_checkable() -> pd.DataFrame:
-    """:data:`NOT_YET_CHECKABLE` as a table: patterns of the reference no rule detects."""
+    """The patterns of the reference that no rule detects, as a table."""
     return pd.DataFrame([{"pattern": k, "why it is not counted": v}
-                         for k, v in NOT_YET_CHECKABLE.items()],
+                         for k, v in load_patterns().not_yet_checkable.items()],
                         columns=["pattern", "why it is not counted"])
 
 

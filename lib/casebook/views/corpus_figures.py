@@ -13,7 +13,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..engine.corpus import Corpus
-from ..engine.patterns import PATTERNS
 from ..model.case import Case
 from .corpus import (
     STATUS_ORDER,
@@ -122,11 +121,11 @@ def pattern_heatmap(corpus: Corpus) -> go.Figure:
             return _empty_figure("No case in this corpus.")
         fails = corpus.findings[corpus.findings["status"] == "fail"]
         counts = pd.DataFrame(0, index=table.index, columns=table.columns, dtype=int)
-        for pattern in PATTERNS:
+        for pattern in corpus.pattern_table.patterns:
             mine = fails[fails["rule"].isin(set(pattern.rules))]
             for case, n in mine.groupby("case").size().items():
                 counts.loc[pattern.name, case] = int(n)
-        rules = {p.name: ", ".join(p.rules) for p in PATTERNS}
+        rules = {p.name: ", ".join(p.rules) for p in corpus.pattern_table.patterns}
         return _status_heatmap(table, counts, lambda name: name,
                                lambda name: f"{name} ({rules[name]})",
                                f"Failure patterns, by case ('{corpus.lens}' lens)")
