@@ -11,9 +11,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["case_files", "casefile_dir", "data_dir", "patterns_path", "protocols_dir",
-           "registry_path",
-           "repo_root", "resolve", "vocabulary_path"]
+__all__ = ["audiences_path", "case_files", "casefile_dir", "data_dir", "patterns_path",
+           "protocols_dir", "registry_path", "repo_root", "resolve", "vocabulary_path"]
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +33,10 @@ def vocabulary_path() -> Path:
 
 def registry_path() -> Path:
     return data_dir() / "registry.yaml"
+
+
+def audiences_path() -> Path:
+    return data_dir() / "audiences.yaml"
 
 
 def patterns_path() -> Path:

@@ -151,6 +151,16 @@ def _as_of(text: str) -> str:
     return text
 
 
+def _audience(name: str) -> str:
+    from ..views.audience import audience
+
+    try:
+        audience(name)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return name
+
+
 def _default_reports() -> Path:
     from ..paths import repo_root
 
@@ -160,8 +170,8 @@ def _default_reports() -> Path:
 def _variant_arguments(p: argparse.ArgumentParser, *, audience: bool) -> None:
     """What a report variant is computed under: shared by check, report and batch."""
     if audience:
-        p.add_argument("--audience", choices=["counsel", "trainer", "student"],
-                       default="counsel")
+        p.add_argument("--audience", type=_audience, default="counsel",
+                       help="counsel, trainer or student (data/audiences.yaml; default: counsel)")
     p.add_argument("--lens", choices=["then", "now", "best"], default="then",
                    help="then: in force and binding at the time; now: on --as-of; "
                         "best: every standard as a benchmark (default: then)")

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +25,8 @@ from ..engine.protocols import Protocol, select_protocols
 from ..model.case import Case
 from ..model.load import load_case
 from ..paths import resolve
+from ..views.audience import Audience
+from ..views.audience import audience as audience_named
 from ..views.display import escape, figure_bundle, plotly_loader, table_html
 from ..views.redact import Redactor, redact_case
 from ..views.tables import (
@@ -36,10 +38,8 @@ from ..views.tables import (
     sources_table,
 )
 
-__all__ = ["AUDIENCES", "Workbook"]
+__all__ = ["Workbook"]
 
-AUDIENCES = ("counsel", "trainer", "student")
-Audience = Literal["counsel", "trainer", "student"]
 _counter = itertools.count()
 
 
@@ -78,8 +78,9 @@ class Workbook:
     protocols: list[Protocol]
     lens: str
     as_of: str | None
-    audience: Audience
+    audience: str
     redact: bool
+    viewer: Audience
     redactor: Redactor | None = None
     _findings: pd.DataFrame | None = field(default=None, repr=False)
     _consequences: Consequences | None = field(default=None, repr=False)
@@ -89,8 +90,7 @@ class Workbook:
              as_of: str | None = None, audience: str = "counsel", redact: bool = False
              ) -> Workbook:
         """Load the case and the standards named by the notebook's parameters."""
-        if audience not in AUDIENCES:
-            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        viewer = audience_named(audience)
         if lens not in ("then", "now", "best"):
             raise ValueError(f"lens must be then, now or best, not {lens!r}")
         loaded = load_case(resolve(case))
@@ -98,8 +98,8 @@ class Workbook:
         redactor = None
         if redact:
             loaded, redactor = redact_case(loaded)
-        return cls(loaded, protos, lens, as_of or None, audience,  # type: ignore[arg-type]
-                   bool(redact), redactor)
+        return cls(loaded, protos, lens, as_of or None, audience, bool(redact), viewer,
+                   redactor)
 
     # -- computed once ----------------------------------------------------------------
     @property
@@ -126,7 +126,7 @@ class Workbook:
 
     @property
     def teaching(self) -> bool:
-        return self.audience in ("trainer", "student")
+        return "teaching" in self.viewer.sections
 
     # -- sections ---------------------------------------------------------------------
     def setup(self, shared_plotly: str | None = None) -> Html:
@@ -144,7 +144,7 @@ class Workbook:
                  _para(f"{len(self.case.events)} events, {len(self.case.evidence)} evidence "
                        f"items, {len(self.case.sources)} sources, {len(self.case.actors)} "
                        f"people and bodies.")]
-        if self.audience != "student":
+        if self.viewer.sees("findings"):
             lens_words = {"then": "the standards in force and binding at the time",
                           "now": f"the standards in force on {self.as_of or date.today()}",
                           "best": "every standard as a benchmark"}[self.lens]
@@ -179,7 +179,7 @@ class Workbook:
     def chronology(self) -> Html:
         cols = ["when", "precision", "event", "what", "who", "account", "sources", "disputed"]
         table = chronology_table(self.case, redact=self.redact)
-        if self.audience == "student":
+        if not self.viewer.sees("context-events"):
             table = table[table["context"] == ""]
         return self._table(table[cols])
 
@@ -192,24 +192,25 @@ class Workbook:
     def timeline(self, upto: str | None = None) -> Figure:
         from ..views.timeline import timeline_figure
 
-        found = None if self.audience == "student" else self.findings
+        found = self.findings if self.viewer.sees("figure-verdicts") else None
         return Figure(timeline_figure(self.case, found, upto=upto, redact=self.redact),
                       "timeline")
 
     def graph(self, upto: str | None = None) -> Figure:
         from ..views.graph_figure import graph_figure
 
-        found = None if self.audience == "student" else self.findings
-        return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact), "graph")
+        found = self.findings if self.viewer.sees("figure-verdicts") else None
+        return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact,
+                                   show_fr=self.viewer.sees("fr-derivation")), "graph")
 
     def standards(self) -> Html:
-        if self.audience == "student":
-            return Html(_para("Findings are not part of the student edition."))
+        if not self.viewer.sees("findings"):
+            return Html(_para("Findings are not part of this edition."))
         return self._table(findings_by_standard(self.findings, self.protocols))
 
     def findings_table(self) -> Html:
-        if self.audience == "student":
-            return Html(_para("Findings are not part of the student edition."))
+        if not self.viewer.sees("findings"):
+            return Html(_para("Findings are not part of this edition."))
         f = self.findings.sort_values(["violation", "status"], ascending=[False, True],
                                       kind="stable")
         cols = ["rule", "rule_title", "event", "event_date", "status", "basis", "in_force",
@@ -217,7 +218,7 @@ class Workbook:
         return self._table(f[f["status"].isin(["fail", "unknown"])][cols])
 
     def failure_chains(self) -> Html:
-        if self.audience == "student":
+        if not self.viewer.sees("findings"):
             return Html("")
         cons = self.consequences
         parts = []
@@ -236,7 +237,7 @@ class Workbook:
         return Html("".join(parts))
 
     def discovery(self) -> Html:
-        if self.audience == "student":
+        if not self.viewer.sees("findings"):
             return Html("")
         table = discovery_list(self.findings)
         if table.empty:
@@ -244,7 +245,7 @@ class Workbook:
         return self._table(table)
 
     def lenses(self) -> Html:
-        if self.audience == "student":
+        if not self.viewer.sees("findings"):
             return Html("")
         current = self.findings if not self.redactor else None  # redacted text differs
         known = {self.lens: current} if current is not None else {}
@@ -278,7 +279,7 @@ class Workbook:
                             "</p>")
                 if ex.hint:
                     text.append(f"<p><em>Hint: {escape(self._text(ex.hint))}</em></p>")
-                if self.audience == "trainer":
+                if self.viewer.sees("model-answers"):
                     text.append(f"<p><strong>Model answer.</strong> "
                                 f"{escape(self._text(ex.answer))}</p>")
                     if ex.rules:
@@ -291,7 +292,7 @@ class Workbook:
                             "did the record meet them?</p><ul>")
                 for r in here.drop_duplicates("rule").itertuples():
                     answer = (f" — <em>{escape(r.status)}: {escape(r.explanation)}</em>"
-                              if self.audience == "trainer" else "")
+                              if self.viewer.sees("findings") else "")
                     text.append(f"<li>{escape(r.rule)}: {escape(r.rule_title)}{answer}</li>")
                 text.append("</ul>")
             parts.append(Html("".join(text)))
@@ -301,7 +302,7 @@ class Workbook:
         """findings.csv, chronology.csv and chronology.xlsx (chronology and findings sheets)
         for counsel and trainers, and summary.json (the counts a batch index shows); students
         get no tables. Returns the files written."""
-        if not folder or self.audience == "student":
+        if not folder or not self.viewer.sees("exports"):
             return []
         out = Path(folder)
         f = self.findings

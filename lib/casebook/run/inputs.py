@@ -2,9 +2,10 @@
 batch's report stale.
 
 A case report depends on its case file, its notebook, the definition files (vocabulary,
-registry, failure patterns, every protocol) and casebook's own source; the corpus page on its
-case files and the corpus notebook instead. :func:`report_inputs` names them for the stamp;
-:func:`shared_inputs_digest` hashes everything but the case files, for freshness.
+registry, failure patterns, the audience table, every protocol) and casebook's own source;
+the corpus page on its case files and the corpus notebook instead. :func:`report_inputs`
+names them for the stamp; :func:`shared_inputs_digest` hashes everything but the case files,
+for freshness.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..paths import patterns_path, protocols_dir, registry_path, repo_root, vocabulary_path
+from ..paths import (
+    audiences_path,
+    patterns_path,
+    protocols_dir,
+    registry_path,
+    repo_root,
+    vocabulary_path,
+)
 
 __all__ = ["CASE_NOTEBOOK", "CORPUS_NOTEBOOK", "definition_files", "digest_files",
            "file_sha256", "report_inputs", "shared_inputs_digest"]
@@ -25,7 +33,7 @@ CORPUS_NOTEBOOK = "notebooks/corpus.ipynb"
 def definition_files() -> dict[str, Path]:
     """The data every report is computed from, by the name the stamp gives it."""
     return {"vocabulary": vocabulary_path(), "registry": registry_path(),
-            "patterns": patterns_path(),
+            "patterns": patterns_path(), "audiences": audiences_path(),
             **{f"protocol {p.stem}": p for p in sorted(protocols_dir().glob("*.yaml"))}}
 
 

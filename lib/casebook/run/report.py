@@ -23,17 +23,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import CasebookError
 from ..paths import repo_root, resolve
 from .inputs import CASE_NOTEBOOK, CORPUS_NOTEBOOK, file_sha256, report_inputs
 
+if TYPE_CHECKING:
+    from ..views.audience import Audience
+
 __all__ = ["ReportError", "ReportResult", "check_protocol_ids", "provenance",
            "render_corpus", "render_report", "variant_name"]
 
-REMOVE_TAGS = {"student": {"analysis", "answers"}, "counsel": {"teaching"}, "trainer": set()}
 
 
 class ReportError(CasebookError):
@@ -103,11 +105,9 @@ def _stamp_html(stamp: dict[str, Any], redactor_case_label: str) -> str:
         "</div>")
 
 
-def _filter_cells(nb: Any, audience: str) -> None:
-    """Remove (not hide) the cells an audience must not get, and strip the parameters."""
-    drop = REMOVE_TAGS[audience]
-    nb.cells = [c for c in nb.cells
-                if not drop & set(c.get("metadata", {}).get("tags", []))]
+def _filter_cells(nb: Any, viewer: Audience) -> None:
+    """Remove (not hide) the cells of the sections an audience does not see."""
+    nb.cells = [c for c in nb.cells if viewer.keeps_cell(c.get("metadata", {}).get("tags", []))]
 
 
 def _scrub(nb: Any, redactor: Any) -> None:
@@ -128,12 +128,12 @@ def _scrub(nb: Any, redactor: Any) -> None:
                     data["application/vnd.plotly.v1+json"])
 
 
-def _to_html(nb: Any, audience: str, title: str, *, shared_plotly: str | None = None,
+def _to_html(nb: Any, viewer: Audience, title: str, *, shared_plotly: str | None = None,
              footer: str = "") -> str:
     """The report page: code hidden for counsel, plotly.js inline unless shared."""
     from .page import notebook_html
 
-    return notebook_html(nb, title=title, show_code=audience != "counsel",
+    return notebook_html(nb, title=title, show_code=viewer.sees("code"),
                          shared_plotly=shared_plotly, footer=footer)
 
 
@@ -194,9 +194,9 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
     return ReportResult(final, final / "report.html", [final / f for f in files], timings)
 
 
-def _write_page(folder: Path, nb: Any, audience: str, label: str, stamp: dict[str, Any],
+def _write_page(folder: Path, nb: Any, viewer: Audience, label: str, stamp: dict[str, Any],
                 shared_plotly: str | None) -> None:
-    html = _to_html(nb, audience, f"casebook — {label}", shared_plotly=shared_plotly,
+    html = _to_html(nb, viewer, f"casebook — {label}", shared_plotly=shared_plotly,
                     footer=_stamp_html(stamp, label))
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
@@ -242,8 +242,10 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         import nbformat
 
         from ..model.load import load_case
+        from ..views.audience import audience as audience_named
         from ..views.redact import Redactor
 
+        viewer = audience_named(audience)
         case_path = resolve(case)
         loaded = load_case(case_path)  # invalid input stops here, with located problems
         check_protocol_ids(protocols)
@@ -254,21 +256,21 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         notebook = Path(notebook).resolve() if notebook else repo_root() / CASE_NOTEBOOK
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
-            _filter_cells(nb, audience)
+            _filter_cells(nb, viewer)
             stamp = provenance(report_inputs(notebook, {"case file": case_path}), lens, as_of,
                                audience, redact)
             if redactor:  # names never reach the page, the stamp or the notebook's metadata
                 _scrub(nb, redactor)
                 stamp = redactor.deep(stamp)
                 nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
-            _write_page(folder, nb, audience, case_label, stamp, shared_plotly)
-            return None if audience == "student" else stamp
+            _write_page(folder, nb, viewer, case_label, stamp, shared_plotly)
+            return stamp if viewer.sees("exports") else None
 
         result = _render(notebook, final, {
             "case": str(case_path), "protocols": protocols, "lens": lens,
             "as_of": as_of or "", "audience": audience, "redact": redact,
             "shared_plotly": shared_plotly or ""}, km,
-            what=f"{case_path}: the notebook", export=audience != "student", finish=finish)
+            what=f"{case_path}: the notebook", export=viewer.sees("exports"), finish=finish)
     result.seconds["total"] = time.perf_counter() - t0
     return result
 
@@ -286,6 +288,7 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
     import time
 
     from ..paths import case_files
+    from ..views.audience import audience as audience_named
     from .kernel import kernel_for
 
     t0 = time.perf_counter()
@@ -309,7 +312,7 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
         named = len({p.name for p in read}) == len(read)
         cases = {f"case file {p.name if named else p}": p for p in read}
         stamp = provenance(report_inputs(notebook, cases), lens, as_of, "corpus", False)
-        _write_page(folder, nb, "counsel", label, stamp, shared_plotly)
+        _write_page(folder, nb, audience_named("counsel"), label, stamp, shared_plotly)
         return stamp
 
     with kernel_for(km) as km:

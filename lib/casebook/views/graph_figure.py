@@ -220,14 +220,15 @@ def _node_trace(nodes: list[str], name: str, symbol: str, colour: str, lay: _Lay
 
 
 def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
-                 redact: bool = False) -> go.Figure:
+                 redact: bool = False, show_fr: bool = True) -> go.Figure:
     """The support chain at a glance: what rested on what, in time order, with everything the
-    face-recognition output fed highlighted and the failed steps outlined."""
+    face-recognition output fed highlighted (unless ``show_fr`` is false: an edition that
+    must not give the analysis away) and the failed steps outlined."""
     g = build_graph(case)
     if upto:
         g = g.subgraph(_visible(g, set(known_at(case, upto)))).copy()
     verdicts = _verdicts(findings)
-    derived, downstream = fr_derived(g), fr_downstream(g)
+    derived, downstream = (fr_derived(g), fr_downstream(g)) if show_fr else (set(), set())
     lay = _graph_layout(g)
 
     fig = go.Figure(_edge_traces(g, lay, derived))
