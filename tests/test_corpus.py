@@ -313,7 +313,7 @@ def test_render_corpus_from_a_list_with_a_shared_plotly(tmp_path: Path) -> None:
     from casebook.run.report import render_corpus
 
     result = render_corpus([WILLIAMS, CASES / "minimal--valid.yaml"], tmp_path, lens="then",
-                           shared_plotly="../../plotly.min.js")
+                           shared_plotly=tmp_path / "plotly.min.js")
     html = result.html.read_text(encoding="utf-8")
     assert '<script src="../../plotly.min.js">' in html
     assert len(html.encode()) < 1024 * 1024  # plotly.js is not embedded

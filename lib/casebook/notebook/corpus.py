@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 from ..engine.corpus import Corpus, Skipped, load_corpus
 from ..engine.findings import DISCLAIMER
 from ..engine.patterns import Pattern, PatternTable, load_patterns
+from ..exports import Table, TableSet
+from ..exports import export as export_tables
 from ..paths import case_files
 from ..views.corpus import (
     STATUS_ORDER,
@@ -35,7 +37,7 @@ from ..views.corpus import (
     step_dates,
 )
 from ..views.corpus_figures import durations_figure, pattern_heatmap, rule_heatmap
-from ..views.display import escape, plotly_loader, table_html
+from ..views.display import escape, table_html
 from .workbook import Figure, Html
 
 __all__ = [
@@ -63,16 +65,10 @@ __all__ = [
     "rule_case_table",
     "rule_heatmap",
     "rule_status",
-    "setup",
     "show",
     "skipped_table",
     "step_dates",
 ]
-
-
-def setup(shared_plotly: str | None = None) -> Html:
-    """Where plotly.js comes from (as :meth:`casebook.workbook.Workbook.setup`)."""
-    return Html(plotly_loader(shared_plotly) if shared_plotly else "")
 
 
 def _blank_zero(value: Any) -> Any:
@@ -100,21 +96,16 @@ def export(corpus: Corpus, folder: str | Path) -> list[Path]:
     """The corpus tables as CSV files in ``folder``; returns the files written."""
     if not folder:
         return []
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "cases.csv": case_table(corpus),
-        "skipped.csv": skipped_table(corpus),
-        "findings.csv": corpus.findings.drop(columns=["event_earliest"]),
-        "violations-by-rule.csv": rule_case_matrix(corpus, "violation").reset_index(),
-        "fails-by-rule.csv": rule_case_matrix(corpus, "fail").reset_index(),
-        "patterns.csv": pattern_counts(corpus),
-        "steps.csv": step_dates(corpus),
-        "durations.csv": durations(corpus),
-        "recurring-actors.csv": recurring_actors(corpus),
+    frames = {
+        "cases": case_table(corpus),
+        "skipped": skipped_table(corpus),
+        "findings": corpus.findings.drop(columns=["event_earliest"]),
+        "violations-by-rule": rule_case_matrix(corpus, "violation").reset_index(),
+        "fails-by-rule": rule_case_matrix(corpus, "fail").reset_index(),
+        "patterns": pattern_counts(corpus),
+        "steps": step_dates(corpus),
+        "durations": durations(corpus),
+        "recurring-actors": recurring_actors(corpus),
     }
-    written = []
-    for name, frame in tables.items():
-        frame.to_csv(out / name, index=False)
-        written.append(out / name)
-    return written
+    tables = TableSet({name: Table.from_frame(frame) for name, frame in frames.items()})
+    return export_tables(tables, folder, ("csv",))

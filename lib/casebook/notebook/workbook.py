@@ -11,7 +11,6 @@ with questions only — no answers, no findings).
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,13 +21,15 @@ import pandas as pd
 from ..engine.consequences import Consequences, consequences, discovery_list
 from ..engine.findings import DISCLAIMER, evaluate
 from ..engine.protocols import Protocol, select_protocols
+from ..exports import Table, TableSet, export
 from ..model.case import Case
 from ..model.load import load_case
 from ..paths import resolve
 from ..views.audience import Audience
 from ..views.audience import audience as audience_named
-from ..views.display import escape, figure_bundle, plotly_loader, table_html
+from ..views.display import escape, figure_bundle, table_html
 from ..views.redact import Redactor, redact_case
+from ..views.summary import case_summary
 from ..views.tables import (
     cast_table,
     chronology_table,
@@ -129,13 +130,6 @@ class Workbook:
         return "teaching" in self.viewer.sections
 
     # -- sections ---------------------------------------------------------------------
-    def setup(self, shared_plotly: str | None = None) -> Html:
-        """Where plotly.js comes from. JupyterLab draws the figures itself; the HTML report
-        gets plotly.js inlined by ``casebook report`` after conversion, or — for a batch of
-        reports sharing one copy — from ``shared_plotly`` beside the report. Inlining 4.6 MB
-        here would make papermill rewrite it after every cell."""
-        return Html(plotly_loader(shared_plotly) if shared_plotly else "")
-
     def summary(self) -> Html:
         info = self.case.file.case
         f = self.findings
@@ -300,27 +294,16 @@ class Workbook:
 
     def export(self, folder: str | Path) -> list[Path]:
         """findings.csv, chronology.csv and chronology.xlsx (chronology and findings sheets)
-        for counsel and trainers, and summary.json (the counts a batch index shows); students
-        get no tables. Returns the files written."""
+        and summary.json (the counts a batch index shows), for the audiences that get
+        exports (data/audiences.yaml). Returns the files written."""
         if not folder or not self.viewer.sees("exports"):
             return []
-        out = Path(folder)
-        f = self.findings
-        disputes = disputes_table(self.case, redact=self.redact)
-        summary = {"case": self.case.id, "events": len(self.case.events),
-                   "violations": int(f["violation"].sum()),
-                   "fails": int((f["status"] == "fail").sum()),
-                   "unknowns": int((f["status"] == "unknown").sum()),
-                   "disputed": int(disputes[["about", "fact"]].drop_duplicates().shape[0])}
-        (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         chronology = chronology_table(self.case, redact=self.redact)
         if self.redactor:
             chronology = self.redactor.frame(chronology)
-        findings = self.findings.drop(columns=["event_earliest"])
-        findings.to_csv(out / "findings.csv", index=False)
-        chronology.to_csv(out / "chronology.csv", index=False)
-        with pd.ExcelWriter(out / "chronology.xlsx", engine="openpyxl") as xl:
-            chronology.to_excel(xl, sheet_name="chronology", index=False)
-            findings.to_excel(xl, sheet_name="findings", index=False)
-        return [out / "findings.csv", out / "chronology.csv", out / "chronology.xlsx",
-                out / "summary.json"]
+        tables = TableSet({"chronology": Table.from_frame(chronology),
+                           "findings": Table.from_frame(
+                               self.findings.drop(columns=["event_earliest"]))},
+                          workbook="chronology", summary=case_summary(self.case, self.findings),
+                          meta={"case": self.case.id})
+        return export(tables, folder, ("csv", "xlsx", "summary"))

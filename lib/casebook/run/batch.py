@@ -29,7 +29,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +76,7 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     shared = shared_inputs_digest()
     params = {"audience": audience, "lens": lens, "as_of": as_of, "protocols": protocols,
               "redact": False, "notebook": str(Path(notebook).resolve()) if notebook else None,
-              "shared_plotly": None if standalone else f"../../{SHARED_PLOTLY}"}
+              "shared_plotly": None if standalone else str(out_dir / SHARED_PLOTLY)}
     if notebook:
         shared = hashlib.sha256((shared + digest_files([Path(notebook)])).encode()).hexdigest()
     manifest_path = out_dir / MANIFEST
@@ -97,17 +96,17 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     result = BatchResult(out_dir)
     todo: list[tuple[Path, str, CaseOutcome]] = []
     for path in files:
-        key = _key(path, params, shared)
+        key = _key(path, {**params, "shared_plotly": not standalone}, shared)
         entry = manifest.get(str(path))
         outcome = CaseOutcome(path=str(path))
         if entry and entry.get("key") == key and entry.get("status") == "ok" \
                 and (out_dir / entry["report"]).exists():
-            outcome = CaseOutcome(**{**entry["outcome"], "status": "up-to-date",
+            outcome = CaseOutcome.from_row({**entry["outcome"], "status": "up-to-date",
                                      "seconds": 0.0})
             result.cases.append(outcome)
             continue
         if entry and entry.get("key") == key and entry.get("status") == "invalid":
-            result.cases.append(CaseOutcome(**entry["outcome"]))  # unchanged: still invalid
+            result.cases.append(CaseOutcome.from_row(entry["outcome"]))  # unchanged: invalid
             continue
         from ..model.load import load_or_problems
 
@@ -117,7 +116,7 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
             outcome.error = "\n".join(str(p) for p in problems)
             result.cases.append(outcome)
             manifest[str(path)] = {"key": key, "status": "invalid",
-                                   "outcome": asdict(outcome)}
+                                   "outcome": outcome.row()}
             continue
         outcome.case = case.id
         todo.append((path, key, outcome))
@@ -165,4 +164,4 @@ def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     for p in valid:
         (inputs / p.name).symlink_to(p)
     return key, {"folder": str(inputs), "lens": lens, "as_of": as_of, "protocols": protocols,
-                 "shared_plotly": None if standalone else f"../../{SHARED_PLOTLY}"}
+                 "shared_plotly": None if standalone else str(out_dir / SHARED_PLOTLY)}

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from ..atomic import write_text_atomic
+from ..exports import Table, TableSet, export
 from .outcomes import BatchResult, CaseOutcome
 
 __all__ = ["write_outputs"]
@@ -17,9 +16,6 @@ def write_outputs(result: BatchResult) -> None:
     from ..views.display import escape
 
     out = result.out
-    fields = list(asdict(CaseOutcome(path="")).keys())
-    rows = [asdict(c) for c in result.cases]
-    write_csv(out / "summary.csv", fields, rows)
     findings_rows: list[dict[str, str]] = []
     header: list[str] = []
     for c in result.cases:
@@ -30,14 +26,16 @@ def write_outputs(result: BatchResult) -> None:
                     reader = csv.DictReader(fh)
                     header = header or list(reader.fieldnames or [])
                     findings_rows.extend(reader)
-    write_csv(out / "findings.csv", header or ["case"], findings_rows)
+    export(TableSet({"summary": Table.of(CaseOutcome.COLUMNS, [c.row() for c in result.cases]),
+                     "findings": Table.of(header or ["case"], findings_rows)}), out, ("csv",))
     body = []
     for c in result.cases:
         name = c.case or Path(c.path).name
         cell = f'<a href="{escape(c.report)}">{escape(name)}</a>' if c.report else escape(name)
         error = f"<pre>{escape(c.error)}</pre>" if c.error else ""
-        body.append(f"<tr><td>{cell}</td><td>{escape(c.status)}</td><td>{c.events}</td>"
-                    f"<td>{c.violations}</td><td>{c.unknowns}</td><td>{c.disputed}</td>"
+        body.append(f"<tr><td>{cell}</td><td>{escape(c.status)}</td><td>{c.counts.events}</td>"
+                    f"<td>{c.counts.violations}</td><td>{c.counts.unknowns}</td>"
+                    f"<td>{c.counts.disputed}</td>"
                     f"<td>{c.seconds:.1f}</td><td>{error}</td></tr>")
     corpus = next(iter(sorted(out.glob("corpus/*/report.html"))), None)
     corpus_link = (f'<p>Across cases: <a href="{escape(str(corpus.relative_to(out)))}">the '
@@ -60,13 +58,3 @@ def write_outputs(result: BatchResult) -> None:
             "<p><em>A protocol failure is not by itself a finding that anything was "
             "unlawful.</em></p></body></html>\n")
     write_text_atomic(out / "index.html", html)
-
-
-def write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]]) -> None:
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_text_atomic(path, buf.getvalue())

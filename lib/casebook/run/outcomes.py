@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from ..views.summary import CaseSummary
 
 __all__ = ["BatchResult", "CaseOutcome"]
 
+
 @dataclass
 class CaseOutcome:
-    """What happened to one case file in a batch."""
+    """What happened to one case file in a batch; ``counts`` from its report's summary."""
 
     path: str
     case: str = ""
     status: str = ""  # ok | up-to-date | failed | invalid
     report: str = ""  # relative to the output folder
     seconds: float = 0.0
-    events: int = 0
-    violations: int = 0
-    fails: int = 0
-    unknowns: int = 0
-    disputed: int = 0
+    counts: CaseSummary = field(default_factory=CaseSummary)
     error: str = ""
+
+    COLUMNS = ("path", "case", "status", "report", "seconds",
+               *(f.name for f in fields(CaseSummary)), "error")
+
+    def row(self) -> dict[str, Any]:
+        """One flat row: the summary table's and the manifest's form."""
+        return {k: v for k, v in asdict(self).items() if k != "counts"} | asdict(self.counts)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CaseOutcome:
+        names = {f.name for f in fields(CaseSummary)}
+        counts = CaseSummary(**{k: int(v) for k, v in row.items() if k in names})
+        return cls(**{k: v for k, v in row.items() if k not in names and k != "counts"},
+                   counts=counts)
 
 
 @dataclass

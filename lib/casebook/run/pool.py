@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text_atomic
+from ..exports.summary_json import read_summary
 from .kernel import remove_kernel_files
 from .outcomes import BatchResult, CaseOutcome
 from .worker import CORPUS_TASK, RUNNING, render_case_task, render_corpus_task, worker_init
@@ -52,10 +52,9 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
         outcome.error = data.get("error", "")
         if outcome.status == "ok":
             outcome.report = data["report"]
-            for k, v in summary_counts((out_dir / outcome.report).parent).items():
-                setattr(outcome, k, v)
+            outcome.counts = read_summary((out_dir / outcome.report).parent) or outcome.counts
             manifest[str(path)] = {"key": key, "status": "ok", "report": outcome.report,
-                                   "outcome": asdict(outcome)}
+                                   "outcome": outcome.row()}
         else:
             manifest.pop(str(path), None)
         write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
@@ -112,7 +111,7 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
         # Stop now. Every finished case is already in the manifest and every report is
         # swapped in whole, so nothing is lost; the next run resumes. Exit without the
         # executor's exit handlers, which would wait on the workers we just stopped.
-        processes = list(getattr(pool, "_processes", {}).values()) if pool else []
+        processes = multiprocessing.active_children()  # the pool's workers
         for proc in processes:
             proc.terminate()
         for proc in processes:
@@ -138,15 +137,6 @@ def record_corpus(data: dict[str, Any], key: str, manifest: dict[str, Any],
         manifest.pop("corpus", None)
         result.corpus_error = data["error"]
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-
-
-def summary_counts(report_folder: Path) -> dict[str, int]:
-    path = report_folder / "summary.json"
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {k: int(data.get(k, 0)) for k in ("events", "violations", "fails", "unknowns",
-                                              "disputed")}
 
 
 def clean_stale_temps(out: Path) -> None:

@@ -194,9 +194,12 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
     return ReportResult(final, final / "report.html", [final / f for f in files], timings)
 
 
-def _write_page(folder: Path, nb: Any, viewer: Audience, label: str, stamp: dict[str, Any],
-                shared_plotly: str | None) -> None:
-    html = _to_html(nb, viewer, f"casebook — {label}", shared_plotly=shared_plotly,
+def _write_page(folder: Path, final: Path, nb: Any, viewer: Audience, label: str,
+                stamp: dict[str, Any], shared_plotly: str | Path | None) -> None:
+    """report.html and provenance.json into ``folder``, which becomes ``final``: a shared
+    plotly.js is linked by its path relative to ``final``, whatever the depth."""
+    shared = os.path.relpath(Path(shared_plotly).resolve(), final) if shared_plotly else None
+    html = _to_html(nb, viewer, f"casebook — {label}", shared_plotly=shared,
                     footer=_stamp_html(stamp, label))
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
@@ -224,12 +227,12 @@ def _swap_in(tmp: Path, final: Path) -> None:
 def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                   audience: str = "counsel", lens: str = "then", as_of: str | None = None,
                   redact: bool = False, protocols: str = "all",
-                  shared_plotly: str | None = None, km: Any = None,
+                  shared_plotly: str | Path | None = None, km: Any = None,
                   notebook: str | Path | None = None) -> ReportResult:
     """Execute the notebook for one variant and write its folder (see the module docstring).
 
-    ``shared_plotly`` is the path of a shared plotly.js relative to the report folder (else
-    it is inlined); ``km`` a started kernel manager to reuse (batches keep one warm kernel per
+    ``shared_plotly`` is a shared plotly.min.js file the page links to (else plotly.js is
+    inlined); ``km`` a started kernel manager to reuse (batches keep one warm kernel per
     worker; by default one is started for this report, see :mod:`casebook.kernel`);
     ``notebook`` another parameterized notebook taking the same parameters (default: the
     case study)."""
@@ -263,13 +266,12 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                 _scrub(nb, redactor)
                 stamp = redactor.deep(stamp)
                 nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
-            _write_page(folder, nb, viewer, case_label, stamp, shared_plotly)
+            _write_page(folder, final, nb, viewer, case_label, stamp, shared_plotly)
             return stamp if viewer.sees("exports") else None
 
         result = _render(notebook, final, {
             "case": str(case_path), "protocols": protocols, "lens": lens,
-            "as_of": as_of or "", "audience": audience, "redact": redact,
-            "shared_plotly": shared_plotly or ""}, km,
+            "as_of": as_of or "", "audience": audience, "redact": redact}, km,
             what=f"{case_path}: the notebook", export=viewer.sees("exports"), finish=finish)
     result.seconds["total"] = time.perf_counter() - t0
     return result
@@ -278,7 +280,7 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
 def render_corpus(folder: str | Path | list[str | Path] | list[Path],
                   out_dir: str | Path = "reports",
                   *, lens: str = "then", as_of: str | None = None, protocols: str = "all",
-                  shared_plotly: str | None = None, km: Any = None) -> ReportResult:
+                  shared_plotly: str | Path | None = None, km: Any = None) -> ReportResult:
     """Run ``notebooks/corpus.ipynb`` on a folder of case files (or a list of them) and write
     ``<out>/corpus/<lens>/`` (``now-<as_of>`` for a dated ``now``): ``report.html`` (converted
     like a case report: code hidden, provenance stamp, plotly.js inline unless
@@ -312,13 +314,12 @@ def render_corpus(folder: str | Path | list[str | Path] | list[Path],
         named = len({p.name for p in read}) == len(read)
         cases = {f"case file {p.name if named else p}": p for p in read}
         stamp = provenance(report_inputs(notebook, cases), lens, as_of, "corpus", False)
-        _write_page(folder, nb, audience_named("counsel"), label, stamp, shared_plotly)
+        _write_page(folder, final, nb, audience_named("counsel"), label, stamp, shared_plotly)
         return stamp
 
     with kernel_for(km) as km:
         result = _render(notebook, final, {
-            "cases": cases, "protocols": protocols, "lens": lens, "as_of": as_of or "",
-            "shared_plotly": shared_plotly or ""}, km,
+            "cases": cases, "protocols": protocols, "lens": lens, "as_of": as_of or ""}, km,
             what=f"{source}: the corpus notebook", export=True, finish=finish)
     result.seconds["total"] = time.perf_counter() - t0
     return result

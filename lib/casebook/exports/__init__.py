@@ -1,0 +1,30 @@
+"""Output formats, one registry: every table casebook writes goes through a format here.
+
+Like followthemoney's ``export`` package: one module per format, registered by name, used by
+the Workbook (a report's tables), the corpus notebook and the batch alike. A format writes a
+:class:`~casebook.exports.tables.TableSet` into a folder, each file atomically, and returns
+the files it wrote. Formats: ``csv`` (a file per table), ``xlsx`` (one workbook, a sheet per
+table), ``summary`` (the counts a batch index shows, as JSON).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .registry import FORMATS, ExportFormat, register
+from .tables import Table, TableSet
+
+__all__ = ["FORMATS", "ExportFormat", "Table", "TableSet", "export", "register"]
+
+
+def export(tables: TableSet, folder: str | Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write ``tables`` into ``folder`` in each of ``formats``; the files written."""
+    from . import csv_tables, summary_json, xlsx_workbook  # noqa: F401  (they register)
+
+    out = Path(folder)
+    written: list[Path] = []
+    for name in formats:
+        if name not in FORMATS:
+            raise ValueError(f"unknown export format {name!r}; known: {', '.join(FORMATS)}")
+        written += FORMATS[name].write(tables, out)
+    return written
