@@ -9,11 +9,9 @@ read as plain YAML.
 from __future__ import annotations
 
 import ast
-import functools
 import itertools
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -29,6 +27,7 @@ from casebook.testing.synth import (
     PLANTS,
     SynthCase,
     expected_findings,
+    protocol_rules,
     synth_case,
     synth_planted,
     write_planted,
@@ -36,7 +35,6 @@ from casebook.testing.synth import (
 from tests.conftest import ROOT
 
 SYNTH = ROOT / "lib" / "casebook" / "testing" / "synth.py"
-PROTOCOL_FILES = sorted((ROOT / "data" / "protocols").glob("*.yaml"))
 ENGINE = {"findings", "checks", "protocols", "load", "graph"}
 SEEDS = [0, 1, 7, 42, 2024]
 AS_OF = "2026-11-22"
@@ -182,66 +180,63 @@ def test_force_is_checked() -> None:
 
 # -- the table agrees with the protocol files (read as data, not through the engine) -------
 
-@functools.cache
-def _rules_by_check() -> tuple[tuple[str, str, dict[str, Any], list[str]], ...]:
-    """(rule id, check name, check parameters, applies_to) of every rule, from the YAML."""
-    rules = []
-    for path in PROTOCOL_FILES:
-        for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", []):
-            [(name, params)] = rule["check"].items()
-            rules.append((rule["id"], name, params or {}, rule["applies_to"]))
-    return tuple(rules)
-
-
-def _reads(name: str, params: dict[str, Any]) -> str:
-    """The fact a single-fact check reads ('' for a provenance check)."""
-    if name == "offense_category_in":
-        return "offense_category"
-    return str(params.get("fact", ""))
-
-
 def _pairs(table: dict[str, tuple[str, ...]]) -> Pairs:
     return {(r, PLANTED_INCIDENT_TYPES[ev]) for ev, rules in table.items() for r in rules}
 
 
-def test_fact_rows_match_the_protocol_files() -> None:
-    in_incident = set(PLANTED_INCIDENT_TYPES.values())
+def test_clean_values_meet_every_rule_and_failing_values_fail_it() -> None:
     for plant in PLANTS:
         if plant.graph:
             continue
-        derived = {(rid, etype) for rid, name, params, applies in _rules_by_check()
-                   if _reads(name, params) == plant.fact
-                   for etype in applies if etype in in_incident}
-        assert _pairs(dict(plant.fails)) == derived, plant.name
-        assert plant.unknowns == plant.fails, plant.name
+        rules = {r.id: r for r in protocol_rules()}
+        for _event, ids in plant.fails.items():
+            for rid in ids:
+                rule = rules[rid]
+                assert rule.passes(plant.clean), (
+                    f"{rid} ({rule.file}) is not met by the clean value {plant.clean!r} of "
+                    f"{plant.fact!r}: change the row {plant.name!r} of PLANTS")
+                assert not rule.passes(plant.failing), (
+                    f"{rid} ({rule.file}) is met by the failing value {plant.failing!r}")
 
 
-def test_provenance_rows_match_the_protocol_files() -> None:
-    def by(checks: set[str], types: set[str]) -> Pairs:
-        return {(rid, etype) for rid, name, _p, applies in _rules_by_check()
-                if name in checks for etype in applies if etype in types}
-
-    rows = {p.name: p for p in PLANTS if p.graph}
-    warrant = {"warrant-request", "warrant-issued", "arrest"}
-    independent = by({"independent_evidence"}, warrant)
-    both = independent | by({"not_solely_fr_output"}, warrant)
-    assert _pairs(dict(rows["lineup-on-fr-lead"].fails)) == by(
-        {"independent_evidence", "not_derived_from_fr"}, {"photo-lineup"})
-    assert _pairs(dict(rows["lineup-on-fr-lead"].unknowns)) == by(
-        {"independent_evidence"}, {"photo-lineup"})
-    assert _pairs(dict(rows["warrant-on-fr-and-lineup"].fails)) == independent
-    assert _pairs(dict(rows["warrant-on-fr-and-lineup"].unknowns)) == both
-    assert _pairs(dict(rows["warrant-on-fr-alone"].fails)) == both
-    assert _pairs(dict(rows["warrant-on-fr-alone"].unknowns)) == both
+def test_rows_trip_the_rules_that_read_them() -> None:
+    """A few rows, against the protocol files as a reader sees them."""
+    rows = {p.name: p for p in PLANTS}
+    assert rows["lineup-not-blind"].fails == {
+        "photo-lineup": ("APLS-2020-3", "DOJ-2017-1", "NAS-2014-2")}
+    assert rows["property-offense"].fails == {
+        "fr-search": ("DPD-307.5-1a", "MAYOR-2019-2", "MD-FRT-2-503a1i")}
+    assert rows["witness-not-present"].fails == {"photo-lineup": ("DOJ-2017-8",)}
+    assert rows["lineup-on-fr-lead"].fails == {
+        "photo-lineup": ("DPD-2023-1", "DPD-LINEUP-1", "SET-2024-3")}
+    assert rows["lineup-on-fr-lead"].unknowns == {"photo-lineup": ("SET-2024-3",)}
+    assert rows["warrant-on-fr-alone"].fails["warrant-issued"] == (
+        "DPD-307.5-1b", "DPD-SOP-1", "MD-FRT-2-502b2", "MSP-1", "MSP-7", "OTH-WCPO-2",
+        "SET-2024-1")
 
 
 def test_every_rule_at_an_incident_event_is_plantable() -> None:
-    """So the clean baseline really is checked by every rule that can see it."""
+    """So the clean baseline really is checked by every rule that can see it; when a new rule
+    cannot be planted, say what to add."""
+    covered = set().union(*(_pairs(p.fails) | _pairs(p.unknowns) for p in PLANTS))
     in_incident = set(PLANTED_INCIDENT_TYPES.values())
-    applicable = {(rid, etype) for rid, _n, _p, applies in _rules_by_check()
-                  for etype in applies if etype in in_incident}
-    covered = set().union(*(_pairs(dict(p.fails)) | _pairs(dict(p.unknowns)) for p in PLANTS))
-    assert applicable == covered
+    missing = []
+    for rule in protocol_rules():
+        for etype in rule.applies_to:
+            if etype not in in_incident or (rule.id, etype) in covered:
+                continue
+            if rule.fact:
+                missing.append(
+                    f"{rule.id} ({rule.file}) reads the fact {rule.fact!r} at {etype}, which "
+                    "no row of casebook.testing.synth.PLANTS plants: add a `_fact(...)` row "
+                    "with its clean and failing values, and write the fact in "
+                    "`_incident_planted` on the node the rule reads")
+            else:
+                missing.append(
+                    f"{rule.id} ({rule.file}) uses the check {rule.check!r} at {etype}, which "
+                    "casebook.testing.synth cannot plant: add a provenance row naming that "
+                    "check in `fail_checks`, or teach `ProtocolRule` to read it")
+    assert not missing, "\n".join(missing)
 
 
 # -- independence from the engine ----------------------------------------------------------

@@ -28,14 +28,15 @@ Two generators:
   ``casebook synth`` runs: ``<case>.yaml`` and ``<case>.expected.json`` per case, and
   ``manifest.json`` (generator, seed, parameters, files). Same arguments, same bytes.
 
-:data:`PLANTS` was derived by reading ``data/protocols/*.yaml`` (each row says which file and
-rule ids it comes from), not by running the engine. Dates are EDTF, ordered along every
-``uses`` / ``produces`` / ``follows`` edge, some uncertain (months, ``~``, ranges, spans), some
-disputed (two accounts).
+:data:`PLANTS` says what each row plants; the rules it trips are read from
+``data/protocols/*.yaml`` as plain YAML, never by running the engine. Dates are EDTF, ordered
+along every ``uses`` / ``produces`` / ``follows`` edge, some uncertain (months, ``~``, ranges,
+spans), some disputed (two accounts).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -48,6 +49,7 @@ from typing import Any
 import yaml
 
 from ..atomic import write_text_atomic
+from ..paths import protocols_dir
 
 __all__ = [
     "INCIDENT_EVENTS",
@@ -58,8 +60,12 @@ __all__ = [
     "PLANT_STATES",
     "Plant",
     "PlantedCase",
+    "ProtocolRule",
     "SynthCase",
     "expected_findings",
+    "protocol_rules",
+    "rules_checking",
+    "rules_reading",
     "synth_case",
     "synth_planted",
     "write_planted",
@@ -67,14 +73,14 @@ __all__ = [
 
 # -- the plantable failures ----------------------------------------------------------------
 #
-# Each row of PLANTS changes one thing in a clean incident and names the rules it must trip,
-# at which incident event (the keys are the incident's local event names, listed in
-# PLANTED_INCIDENT_TYPES; ids in the file are "<name>-<incident>"). `fails`: the rules that
-# must come out `fail` when the row is planted; `unknowns`: the rules that must come out
-# `unknown` when instead `fact` is written `unknown` on the `on` nodes (rules in `fails` but
-# not in `unknowns` still fail then). Derived by reading data/protocols/*.yaml: a rule trips
-# when its `check` reads the planted fact (or provenance) and its `applies_to` holds the
-# event's type. docs/checks.md gives each check's meaning.
+# Each row of PLANTS changes one thing in a clean incident: a fact written with a failing value
+# (`fact`, on the incident nodes `on`: local names, ids in the file are "<name>-<incident>"),
+# or, for a provenance row, what a step rested on. The rules a row trips are not written here:
+# they are read from data/protocols/*.yaml, as plain YAML (this module uses no engine code), by
+# what each rule's check reads — see `rules_reading` below. So a new rule that reads a fact a
+# row already plants, at a step an incident has, needs no edit here; a rule that reads a fact
+# no row plants (or uses a check this module cannot read) is reported by
+# tests/test_synth.py::test_every_rule_at_an_incident_event_is_plantable, which says what to add.
 
 Scalar = bool | int | str
 Rules = tuple[str, ...]
@@ -83,18 +89,110 @@ Rules = tuple[str, ...]
 PLANT_STATES = ("clean", "fail", "disputed", "unknown")
 
 
+#: Who takes part in each incident event, by participant role (local actor names).
+INCIDENT_ROLES: dict[str, dict[str, str]] = {
+    "witness-interview": {"witness": "witness"},
+    "photo-lineup": {"witness": "witness", "administered_by": "administrator"},
+}
+#: The evidence each incident event uses (local names), for checks that read used evidence.
+INCIDENT_USES: dict[str, tuple[str, ...]] = {
+    "probe-extraction": ("store-video",), "fr-search": ("probe-still",),
+    "photo-lineup": ("photo-array",),
+}
+#: Checks this module knows how to read: what fact they read and on which node.
+FACT_CHECKS = ("fact_is", "fact_at_least", "actor_fact_is", "offense_category_in")
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolRule:
+    """A rule as data: its id, file, check name and parameters, and where it applies."""
+
+    id: str
+    file: str
+    check: str
+    params: Mapping[str, Any]
+    applies_to: tuple[str, ...]
+
+    @property
+    def fact(self) -> str:
+        """The fact a fact-reading check reads ('' for a provenance check)."""
+        if self.check == "offense_category_in":
+            return "offense_category"
+        return str(self.params.get("fact", "")) if self.check in FACT_CHECKS else ""
+
+    def node(self, event: str) -> str | None:
+        """The incident node whose fact this rule reads when checked at ``event``."""
+        if self.check == "offense_category_in" or self.params.get("target") == "offense":
+            return "offense"
+        if self.check == "actor_fact_is":
+            return INCIDENT_ROLES.get(event, {}).get(str(self.params.get("role")))
+        if self.params.get("target") == "used-evidence":
+            uses = INCIDENT_USES.get(event, ())
+            return uses[0] if uses else None
+        return event
+
+    def passes(self, value: Scalar) -> bool:
+        """Does a single, undisputed ``value`` of its fact meet this rule?"""
+        if self.check == "fact_at_least":
+            return isinstance(value, int | float) and not isinstance(value, bool) \
+                and value >= float(self.params["minimum"])
+        expected = self.params.get("categories") if self.check == "offense_category_in" \
+            else self.params.get("expected")
+        return value in (expected or [])
+
+
+@functools.cache
+def protocol_rules() -> tuple[ProtocolRule, ...]:
+    """Every rule of data/protocols/*.yaml, read as plain YAML."""
+    out = []
+    for path in sorted(protocols_dir().glob("*.yaml")):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []:
+            [(name, params)] = rule["check"].items()
+            out.append(ProtocolRule(rule["id"], path.name, name, params or {},
+                                    tuple(rule["applies_to"])))
+    return tuple(out)
+
+
+@functools.cache
+def rules_reading(fact: str, on: tuple[str, ...]) -> dict[str, Rules]:
+    """The rules that read ``fact`` on one of the nodes ``on``, by incident event."""
+    found: dict[str, list[str]] = {}
+    for rule in protocol_rules():
+        if rule.fact != fact:
+            continue
+        for event, etype in PLANTED_INCIDENT_TYPES.items():
+            if etype in rule.applies_to and rule.node(event) in on:
+                found.setdefault(event, []).append(rule.id)
+    return {ev: tuple(sorted(ids)) for ev, ids in found.items()}
+
+
+@functools.cache
+def rules_checking(checks: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Rules]:
+    """The rules using one of the named checks, by incident event (``checks``: pairs of an
+    incident event and check names)."""
+    found: dict[str, Rules] = {}
+    for event, names in checks:
+        ids = sorted(r.id for r in protocol_rules()
+                     if r.check in names and PLANTED_INCIDENT_TYPES[event] in r.applies_to)
+        if ids:
+            found[event] = tuple(ids)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Plant:
-    """One plantable failure (see the comment above :data:`PLANTS`)."""
+    """One plantable failure (see the comment above :data:`PLANTS`). A fact row trips every
+    rule reading its fact on its nodes; a provenance row every rule using the checks of
+    ``fail_checks`` (and, written ``unknown``, of ``unknown_checks``) at those events."""
 
     name: str
     summary: str
     fact: str
     on: tuple[str, ...]
-    fails: Mapping[str, Rules]
-    unknowns: Mapping[str, Rules]
     clean: Scalar | None = None  # None: a provenance (graph) row, not a single fact
     failing: Scalar | None = None
+    fail_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    unknown_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     group: str = ""  # at most one row of a group per incident
     requires: str = ""  # this row is planted only on top of that one
 
@@ -102,151 +200,99 @@ class Plant:
     def graph(self) -> bool:
         return self.clean is None
 
+    @property
+    def fails(self) -> dict[str, Rules]:
+        """The rules that must fail when this row is planted, by incident event."""
+        if self.graph:
+            return rules_checking(tuple(self.fail_checks.items()))
+        return rules_reading(self.fact, self.on)
+
+    @property
+    def unknowns(self) -> dict[str, Rules]:
+        """The rules that must be unknown when the row's fact is written ``unknown``."""
+        if self.graph:
+            return rules_checking(tuple(self.unknown_checks.items()))
+        return self.fails
+
 
 def _fact(name: str, summary: str, fact: str, on: tuple[str, ...], clean: Scalar,
-          failing: Scalar, at: str, rules: Rules, requires: str = "") -> Plant:
-    return Plant(name, summary, fact, on, {at: rules}, {at: rules}, clean, failing,
-                 requires=requires)
+          failing: Scalar, requires: str = "") -> Plant:
+    return Plant(name, summary, fact, on, clean, failing, requires=requires)
 
 
-# Rules checked by `independent_evidence` / `not_solely_fr_output` at the warrant steps:
-# dpd-2023.yaml DPD-2023-2 (warrant-request, arrest); dpd-307-5.yaml DPD-307.5-1b (request,
-# issued, arrest) and DPD-307.5-1c (arrest); maryland-frt-2024.yaml MD-FRT-2-502b2 (request,
-# issued, arrest); msp-snap.yaml MSP-1 (request, issued, arrest) and MSP-7 (issued, charge);
-# wcpo-charging-review.yaml OTH-WCPO-2 (issued, charge); williams-settlement-2024.yaml
-# SET-2024-2 (arrest) — all independent_evidence. dpd-fr-sop-2017.yaml DPD-SOP-1 (request,
-# issued, arrest) and williams-settlement-2024.yaml SET-2024-1 (issued, arrest) —
-# not_solely_fr_output.
-_INDEPENDENT: dict[str, Rules] = {
-    "warrant-request": ("DPD-2023-2", "DPD-307.5-1b", "MD-FRT-2-502b2", "MSP-1"),
-    "warrant-issued": ("DPD-307.5-1b", "MD-FRT-2-502b2", "MSP-1", "MSP-7", "OTH-WCPO-2"),
-    "arrest": ("DPD-2023-2", "DPD-307.5-1b", "DPD-307.5-1c", "MD-FRT-2-502b2", "MSP-1",
-               "SET-2024-2"),
-}
-_NOT_SOLELY: dict[str, Rules] = {
-    "warrant-request": ("DPD-SOP-1",),
-    "warrant-issued": ("DPD-SOP-1", "SET-2024-1"),
-    "arrest": ("DPD-SOP-1", "SET-2024-1"),
-}
-_BOTH: dict[str, Rules] = {k: _INDEPENDENT[k] + _NOT_SOLELY[k] for k in _INDEPENDENT}
+_WARRANT_STEPS = ("warrant-request", "warrant-issued", "arrest")
+_INDEPENDENT = {step: ("independent_evidence",) for step in _WARRANT_STEPS}
+_BOTH = {step: ("independent_evidence", "not_solely_fr_output") for step in _WARRANT_STEPS}
 
 PLANTS: tuple[Plant, ...] = (
     # --- the offense, read at the search (offense_category_in reads the offense upstream)
-    # dpd-307-5.yaml DPD-307.5-1a, detroit-mayor-2019.yaml MAYOR-2019-2, maryland-frt-2024.yaml
-    # MD-FRT-2-503a1i: offense_category_in [part1-violent, home-invasion], applies_to fr-search.
     _fact("property-offense", "the offense was a retail theft (Part I property), not a violent "
-          "crime", "offense_category", ("offense",), "part1-violent", "part1-property",
-          "fr-search", ("DPD-307.5-1a", "MAYOR-2019-2", "MD-FRT-2-503a1i")),
-    # --- the face search (all applies_to fr-search)
-    # detroit-mayor-2019.yaml MAYOR-2019-3, dpd-307-5.yaml DPD-307.5-3.2 and DPD-307.5-5.1:
-    # fact_is probe_is_still [true].
+          "crime", "offense_category", ("offense",), "part1-violent", "part1-property"),
+    # --- the face search
     _fact("video-probe", "the search was run on video, not on a still image", "probe_is_still",
-          ("fr-search",), True, False, "fr-search",
-          ("DPD-307.5-3.2", "DPD-307.5-5.1", "MAYOR-2019-3")),
-    # detroit-mayor-2019.yaml MAYOR-2019-1, dpd-307-5.yaml DPD-307.5-3.1: surveillance_use [false].
+          ("fr-search",), True, False),
     _fact("surveillance-search", "the search was used to track people, not to identify a "
-          "suspect", "surveillance_use", ("fr-search",), False, True, "fr-search",
-          ("DPD-307.5-3.1", "MAYOR-2019-1")),
-    # dpd-307-5.yaml DPD-307.5-3.3: mobile_fr [false].
+          "suspect", "surveillance_use", ("fr-search",), False, True),
     _fact("mobile-search", "the search was run from a mobile device", "mobile_fr",
-          ("fr-search",), False, True, "fr-search", ("DPD-307.5-3.3",)),
-    # dpd-307-5.yaml DPD-307.5-2.3: examiner_assessed_quality [true].
+          ("fr-search",), False, True),
     _fact("quality-not-assessed", "no examiner judged the probe image suitable before the "
-          "search", "examiner_assessed_quality", ("fr-search",), True, False, "fr-search",
-          ("DPD-307.5-2.3",)),
-    # dpd-307-5.yaml DPD-307.5-review, msp-snap.yaml MSP-4: peer_reviewed [true].
+          "search", "examiner_assessed_quality", ("fr-search",), True, False),
     _fact("no-peer-review", "no second examiner reviewed the candidate", "peer_reviewed",
-          ("fr-search",), True, False, "fr-search", ("DPD-307.5-review", "MSP-4")),
-    # msp-snap.yaml MSP-2: fact_at_least candidates_returned 2.
+          ("fr-search",), True, False),
     _fact("single-candidate", "the search returned a single candidate", "candidates_returned",
-          ("fr-search",), 5, 1, "fr-search", ("MSP-2",)),
-    # williams-settlement-2024.yaml SET-2024-9: fact_at_least search_approvals 2.
+          ("fr-search",), 5, 1),
     _fact("search-not-approved", "only one person approved the search", "search_approvals",
-          ("fr-search",), 2, 1, "fr-search", ("SET-2024-9",)),
-    # --- the lineup (all applies_to photo-lineup)
-    # apls-2020.yaml APLS-2020-1: eyewitness_interviewed [true].
+          ("fr-search",), 2, 1),
+    # --- the lineup
     _fact("witness-not-interviewed", "the witness was not interviewed before the lineup",
-          "eyewitness_interviewed", ("photo-lineup",), True, False, "photo-lineup",
-          ("APLS-2020-1",)),
-    # apls-2020.yaml APLS-2020-2: suspicion_documented [true].
+          "eyewitness_interviewed", ("photo-lineup",), True, False),
     _fact("suspicion-not-documented", "no written, evidence-based suspicion before the lineup",
-          "suspicion_documented", ("photo-lineup",), True, False, "photo-lineup",
-          ("APLS-2020-2",)),
-    # apls-2020.yaml APLS-2020-3, doj-2017-photo-arrays.yaml DOJ-2017-1, nas-2014.yaml
-    # NAS-2014-2: blind_administration [true].
+          "suspicion_documented", ("photo-lineup",), True, False),
     _fact("lineup-not-blind", "the lineup administrator knew the suspect",
-          "blind_administration", ("photo-lineup",), True, False, "photo-lineup",
-          ("APLS-2020-3", "DOJ-2017-1", "NAS-2014-2")),
-    # apls-2020.yaml APLS-2020-4, doj-2017-photo-arrays.yaml DOJ-2017-3: fact_at_least fillers 5.
+          "blind_administration", ("photo-lineup",), True, False),
     _fact("too-few-fillers", "the array had three fillers", "fillers",
-          ("photo-lineup", "photo-array"), 5, 3, "photo-lineup", ("APLS-2020-4", "DOJ-2017-3")),
-    # apls-2020.yaml APLS-2020-4b: suspects_in_array [1].
+          ("photo-lineup", "photo-array"), 5, 3),
     _fact("two-suspects", "the array held two suspects", "suspects_in_array",
-          ("photo-lineup", "photo-array"), 1, 2, "photo-lineup", ("APLS-2020-4b",)),
-    # apls-2020.yaml APLS-2020-5, doj-2017-photo-arrays.yaml DOJ-2017-5, nas-2014.yaml
-    # NAS-2014-3: witness_instructed [true].
+          ("photo-lineup", "photo-array"), 1, 2),
     _fact("no-instructions", "the witness was not told the culprit might not be there",
-          "witness_instructed", ("photo-lineup",), True, False, "photo-lineup",
-          ("APLS-2020-5", "DOJ-2017-5", "NAS-2014-3")),
-    # apls-2020.yaml APLS-2020-6, doj-2017-photo-arrays.yaml DOJ-2017-6, nas-2014.yaml
-    # NAS-2014-4: confidence_recorded [true].
+          "witness_instructed", ("photo-lineup",), True, False),
     _fact("no-confidence-statement", "no confidence statement was taken",
-          "confidence_recorded", ("photo-lineup",), True, False, "photo-lineup",
-          ("APLS-2020-6", "DOJ-2017-6", "NAS-2014-4")),
-    # apls-2020.yaml APLS-2020-7, nas-2014.yaml NAS-2014-5: video_recorded [true].
+          "confidence_recorded", ("photo-lineup",), True, False),
     _fact("not-video-recorded", "the lineup was not video-recorded", "video_recorded",
-          ("photo-lineup",), True, False, "photo-lineup", ("APLS-2020-7", "NAS-2014-5")),
-    # doj-2017-photo-arrays.yaml DOJ-2017-7: procedure_recorded [true]. A procedure with no
-    # record at all was not video-recorded either, hence `requires`.
+          ("photo-lineup",), True, False),
+    # A procedure with no record at all was not video-recorded either, hence `requires`.
     _fact("procedure-not-recorded", "the lineup was not recorded or documented at all",
-          "procedure_recorded", ("photo-lineup",), True, False, "photo-lineup", ("DOJ-2017-7",),
-          requires="not-video-recorded"),
-    # apls-2020.yaml APLS-2020-8: repeat_identification [false].
+          "procedure_recorded", ("photo-lineup",), True, False, requires="not-video-recorded"),
     _fact("repeat-identification", "the witness had already been shown the suspect",
-          "repeat_identification", ("photo-lineup",), False, True, "photo-lineup",
-          ("APLS-2020-8",)),
-    # doj-2017-photo-arrays.yaml DOJ-2017-8: actor_fact_is {role: witness, fact:
-    # present_at_offense, expected: [true]}, applies_to photo-lineup.
+          "repeat_identification", ("photo-lineup",), False, True),
     _fact("witness-not-present", "the identifying witness never saw the offense",
-          "present_at_offense", ("witness",), True, False, "photo-lineup", ("DOJ-2017-8",)),
-    # --- the warrant
-    # williams-settlement-2024.yaml SET-2024-4: fr_use_disclosed [true], applies_to
-    # warrant-request (the fact is mirrored on warrant-issued, where no rule reads it).
+          "present_at_offense", ("witness",), True, False),
+    # --- the warrant (the disclosure facts are mirrored on the warrant as issued)
     _fact("fr-use-not-disclosed", "the warrant request did not say a face search produced the "
-          "lead", "fr_use_disclosed", ("warrant-request", "warrant-issued"), True, False,
-          "warrant-request", ("SET-2024-4",)),
-    # msp-snap.yaml MSP-1b, williams-settlement-2024.yaml SET-2024-4b: fr_limits_disclosed
-    # [true], applies_to warrant-request.
+          "lead", "fr_use_disclosed", ("warrant-request", "warrant-issued"), True, False),
     _fact("fr-limits-not-disclosed", "the warrant request did not disclose the search's limits",
-          "fr_limits_disclosed", ("warrant-request", "warrant-issued"), True, False,
-          "warrant-request", ("MSP-1b", "SET-2024-4b")),
-    # dpd-2023.yaml DPD-2023-3: fact_at_least captains_reviewed 2, applies_to warrant-request.
+          "fr_limits_disclosed", ("warrant-request", "warrant-issued"), True, False),
     _fact("one-captain", "only one captain reviewed the warrant request", "captains_reviewed",
-          ("warrant-request", "warrant-issued"), 2, 1, "warrant-request", ("DPD-2023-3",)),
-    # wcpo-charging-review.yaml OTH-WCPO: supervisory_review [true], applies_to warrant-issued.
+          ("warrant-request", "warrant-issued"), 2, 1),
     _fact("no-supervisory-review", "no supervisor reviewed the face-recognition basis before "
           "the warrant issued", "supervisory_review", ("warrant-request", "warrant-issued"),
-          True, False, "warrant-issued", ("OTH-WCPO",)),
+          True, False),
     # --- court and aftermath
-    # maryland-frt-2024.yaml MD-FRT-2-504: fr_use_disclosed_to_defense [true], applies_to
-    # arraignment (and court-hearing, which an incident does not have).
     _fact("not-disclosed-to-defense", "the defence was not told face recognition was used",
-          "fr_use_disclosed_to_defense", ("arraignment",), True, False, "arraignment",
-          ("MD-FRT-2-504",)),
-    # msp-snap.yaml MSP-8: biometrics_purged [true], applies_to expungement.
+          "fr_use_disclosed_to_defense", ("arraignment",), True, False),
     _fact("biometrics-kept", "the accused's biometrics were not purged after the dismissal",
-          "biometrics_purged", ("expungement",), True, False, "expungement", ("MSP-8",)),
+          "biometrics_purged", ("expungement",), True, False),
     # --- provenance: what the lineup and the warrant rested on
     # The photo array is derived from the FR candidate and the lineup uses only the array, with
     # a complete account of what it rested on (as in the fixture
     # lineup-built-on-the-fr-lead--fails-DPD-2023-1+DPD-LINEUP-1+SET-2024-3.yaml):
-    # dpd-2023.yaml DPD-2023-1 and dpd-lineup-policy.yaml DPD-LINEUP-1 (not_derived_from_fr)
-    # fail on the graph alone; williams-settlement-2024.yaml SET-2024-3 (independent_evidence)
-    # fails on the closing account, and is unknown when `rested_on_complete` is unknown.
+    # not_derived_from_fr fails on the graph alone; independent_evidence fails on the closing
+    # account, and is unknown when `rested_on_complete` is unknown.
     Plant("lineup-on-fr-lead", "the photo array was built from the face-search candidate and "
           "nothing independent pointed at the person before the lineup", "rested_on_complete",
-          ("photo-lineup",), {"photo-lineup": ("DPD-2023-1", "DPD-LINEUP-1", "SET-2024-3")},
-          {"photo-lineup": ("SET-2024-3",)}),
+          ("photo-lineup",),
+          fail_checks={"photo-lineup": ("independent_evidence", "not_derived_from_fr")},
+          unknown_checks={"photo-lineup": ("independent_evidence",)}),
     # The Williams pattern: the prints were inconclusive, and the warrant request, the warrant
     # and so the arrest rested on the candidate plus the pick from the FR-built array, with a
     # complete account. Every independent_evidence rule at the three steps fails; the
@@ -254,13 +300,13 @@ PLANTS: tuple[Plant, ...] = (
     # `rested_on_complete` unknown, both kinds are unknown (no account closes the record).
     Plant("warrant-on-fr-and-lineup", "the warrant and the arrest rested on the candidate and "
           "the lineup built from it, nothing independent", "rested_on_complete",
-          ("warrant-request", "warrant-issued"), _INDEPENDENT, _BOTH,
-          group="warrant-basis", requires="lineup-on-fr-lead"),
+          ("warrant-request", "warrant-issued"), fail_checks=_INDEPENDENT,
+          unknown_checks=_BOTH, group="warrant-basis", requires="lineup-on-fr-lead"),
     # The warrant request cited the candidate alone: independent_evidence and
     # not_solely_fr_output rules fail at the three steps (unknown without a closing account).
     Plant("warrant-on-fr-alone", "the warrant and the arrest rested on the face-search "
           "candidate alone", "rested_on_complete", ("warrant-request", "warrant-issued"),
-          _BOTH, _BOTH, group="warrant-basis"),
+          fail_checks=_BOTH, unknown_checks=_BOTH, group="warrant-basis"),
 )
 
 PLANT_BY_NAME: dict[str, Plant] = {p.name: p for p in PLANTS}
@@ -538,7 +584,7 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
         bad: Scalar | None = plant.failing
         if plant.graph:  # the closing account: rested_on_complete
             good = bad = True
-        pro = pro_source.get(next(iter(plant.fails)), police)
+        pro = pro_source.get(next(iter(plant.fails), ""), police)
         con = prosecutor if name == "witness-not-present" else complaint
         if state == "clean":
             return good
