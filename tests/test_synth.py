@@ -21,20 +21,22 @@ from casebook.cli import main
 from casebook.engine.findings import evaluate
 from casebook.engine.protocols import Protocol, load_protocols
 from casebook.testing import synth
-from casebook.testing.synth import (
+from casebook.testing.plants import (
     PLANTED_INCIDENT_EVENTS,
     PLANTED_INCIDENT_TYPES,
     PLANTS,
+    protocol_rules,
+)
+from casebook.testing.synth import (
     SynthCase,
     expected_findings,
-    protocol_rules,
     synth_case,
     synth_planted,
     write_planted,
 )
 from tests.conftest import ROOT
 
-SYNTH = ROOT / "lib" / "casebook" / "testing" / "synth.py"
+GENERATOR = sorted((ROOT / "lib" / "casebook" / "testing").glob("*.py"))
 ENGINE = {"findings", "checks", "protocols", "load", "graph"}
 SEEDS = [0, 1, 7, 42, 2024]
 AS_OF = "2026-11-22"
@@ -228,13 +230,13 @@ def test_every_rule_at_an_incident_event_is_plantable() -> None:
             if rule.fact:
                 missing.append(
                     f"{rule.id} ({rule.file}) reads the fact {rule.fact!r} at {etype}, which "
-                    "no row of casebook.testing.synth.PLANTS plants: add a `_fact(...)` row "
+                    "no row of casebook.testing.plants.PLANTS plants: add a `_fact(...)` row "
                     "with its clean and failing values, and write the fact in "
                     "`_incident_planted` on the node the rule reads")
             else:
                 missing.append(
                     f"{rule.id} ({rule.file}) uses the check {rule.check!r} at {etype}, which "
-                    "casebook.testing.synth cannot plant: add a provenance row naming that "
+                    "casebook.testing.plants cannot plant: add a provenance row naming that "
                     "check in `fail_checks`, or teach `ProtocolRule` to read it")
     assert not missing, "\n".join(missing)
 
@@ -267,8 +269,9 @@ def _casebook_imports(tree: ast.AST) -> tuple[set[str], list[str]]:
     return modules, package_names
 
 
-def test_synth_imports_no_engine_module() -> None:
-    modules, package_names = _casebook_imports(ast.parse(SYNTH.read_text(encoding="utf-8")))
+@pytest.mark.parametrize("path", GENERATOR, ids=lambda p: p.name)
+def test_the_generator_imports_no_engine_module(path: Path) -> None:
+    modules, package_names = _casebook_imports(ast.parse(path.read_text(encoding="utf-8")))
     assert not modules & ENGINE, sorted(modules)
     assert not ({""} & modules) and not package_names, (modules, package_names)
     # the check itself catches the imports it is meant to

@@ -36,7 +36,6 @@ spans), some disputed (two accounts).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import random
@@ -49,288 +48,30 @@ from typing import Any
 import yaml
 
 from ..atomic import write_text_atomic
-from ..paths import protocols_dir
+from .plants import (
+    PLANT_BY_NAME,
+    PLANT_STATES,
+    PLANTED_INCIDENT_EVENTS,
+    PLANTED_INCIDENT_TYPES,
+    PLANTS,
+    Rules,
+    Scalar,
+)
 
 __all__ = [
     "INCIDENT_EVENTS",
-    "PLANTED_INCIDENT_EVENTS",
-    "PLANTED_INCIDENT_TYPES",
-    "PLANTS",
-    "PLANT_BY_NAME",
-    "PLANT_STATES",
-    "Plant",
     "PlantedCase",
-    "ProtocolRule",
     "SynthCase",
     "expected_findings",
-    "protocol_rules",
-    "rules_checking",
-    "rules_reading",
     "synth_case",
     "synth_planted",
     "write_planted",
 ]
 
-# -- the plantable failures ----------------------------------------------------------------
-#
-# Each row of PLANTS changes one thing in a clean incident: a fact written with a failing value
-# (`fact`, on the incident nodes `on`: local names, ids in the file are "<name>-<incident>"),
-# or, for a provenance row, what a step rested on. The rules a row trips are not written here:
-# they are read from data/protocols/*.yaml, as plain YAML (this module uses no engine code), by
-# what each rule's check reads — see `rules_reading` below. So a new rule that reads a fact a
-# row already plants, at a step an incident has, needs no edit here; a rule that reads a fact
-# no row plants (or uses a check this module cannot read) is reported by
-# tests/test_synth.py::test_every_rule_at_an_incident_event_is_plantable, which says what to add.
-
-Scalar = bool | int | str
-Rules = tuple[str, ...]
-
-#: The states a row can be planted in (``clean``: not planted).
-PLANT_STATES = ("clean", "fail", "disputed", "unknown")
-
-
-#: Who takes part in each incident event, by participant role (local actor names).
-INCIDENT_ROLES: dict[str, dict[str, str]] = {
-    "witness-interview": {"witness": "witness"},
-    "photo-lineup": {"witness": "witness", "administered_by": "administrator"},
-}
-#: The evidence each incident event uses (local names), for checks that read used evidence.
-INCIDENT_USES: dict[str, tuple[str, ...]] = {
-    "probe-extraction": ("store-video",), "fr-search": ("probe-still",),
-    "photo-lineup": ("photo-array",),
-}
-#: Checks this module knows how to read: what fact they read and on which node.
-FACT_CHECKS = ("fact_is", "fact_at_least", "actor_fact_is", "offense_category_in")
-
-
-@dataclass(frozen=True, slots=True)
-class ProtocolRule:
-    """A rule as data: its id, file, check name and parameters, and where it applies."""
-
-    id: str
-    file: str
-    check: str
-    params: Mapping[str, Any]
-    applies_to: tuple[str, ...]
-
-    @property
-    def fact(self) -> str:
-        """The fact a fact-reading check reads ('' for a provenance check)."""
-        if self.check == "offense_category_in":
-            return "offense_category"
-        return str(self.params.get("fact", "")) if self.check in FACT_CHECKS else ""
-
-    def node(self, event: str) -> str | None:
-        """The incident node whose fact this rule reads when checked at ``event``."""
-        if self.check == "offense_category_in" or self.params.get("target") == "offense":
-            return "offense"
-        if self.check == "actor_fact_is":
-            return INCIDENT_ROLES.get(event, {}).get(str(self.params.get("role")))
-        if self.params.get("target") == "used-evidence":
-            uses = INCIDENT_USES.get(event, ())
-            return uses[0] if uses else None
-        return event
-
-    def passes(self, value: Scalar) -> bool:
-        """Does a single, undisputed ``value`` of its fact meet this rule?"""
-        if self.check == "fact_at_least":
-            return isinstance(value, int | float) and not isinstance(value, bool) \
-                and value >= float(self.params["minimum"])
-        expected = self.params.get("categories") if self.check == "offense_category_in" \
-            else self.params.get("expected")
-        return value in (expected or [])
-
-
-@functools.cache
-def protocol_rules() -> tuple[ProtocolRule, ...]:
-    """Every rule of data/protocols/*.yaml, read as plain YAML."""
-    out = []
-    for path in sorted(protocols_dir().glob("*.yaml")):
-        for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []:
-            [(name, params)] = rule["check"].items()
-            out.append(ProtocolRule(rule["id"], path.name, name, params or {},
-                                    tuple(rule["applies_to"])))
-    return tuple(out)
-
-
-@functools.cache
-def rules_reading(fact: str, on: tuple[str, ...]) -> dict[str, Rules]:
-    """The rules that read ``fact`` on one of the nodes ``on``, by incident event."""
-    found: dict[str, list[str]] = {}
-    for rule in protocol_rules():
-        if rule.fact != fact:
-            continue
-        for event, etype in PLANTED_INCIDENT_TYPES.items():
-            if etype in rule.applies_to and rule.node(event) in on:
-                found.setdefault(event, []).append(rule.id)
-    return {ev: tuple(sorted(ids)) for ev, ids in found.items()}
-
-
-@functools.cache
-def rules_checking(checks: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Rules]:
-    """The rules using one of the named checks, by incident event (``checks``: pairs of an
-    incident event and check names)."""
-    found: dict[str, Rules] = {}
-    for event, names in checks:
-        ids = sorted(r.id for r in protocol_rules()
-                     if r.check in names and PLANTED_INCIDENT_TYPES[event] in r.applies_to)
-        if ids:
-            found[event] = tuple(ids)
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class Plant:
-    """One plantable failure (see the comment above :data:`PLANTS`). A fact row trips every
-    rule reading its fact on its nodes; a provenance row every rule using the checks of
-    ``fail_checks`` (and, written ``unknown``, of ``unknown_checks``) at those events."""
-
-    name: str
-    summary: str
-    fact: str
-    on: tuple[str, ...]
-    clean: Scalar | None = None  # None: a provenance (graph) row, not a single fact
-    failing: Scalar | None = None
-    fail_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    unknown_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    group: str = ""  # at most one row of a group per incident
-    requires: str = ""  # this row is planted only on top of that one
-
-    @property
-    def graph(self) -> bool:
-        return self.clean is None
-
-    @property
-    def fails(self) -> dict[str, Rules]:
-        """The rules that must fail when this row is planted, by incident event."""
-        if self.graph:
-            return rules_checking(tuple(self.fail_checks.items()))
-        return rules_reading(self.fact, self.on)
-
-    @property
-    def unknowns(self) -> dict[str, Rules]:
-        """The rules that must be unknown when the row's fact is written ``unknown``."""
-        if self.graph:
-            return rules_checking(tuple(self.unknown_checks.items()))
-        return self.fails
-
-
-def _fact(name: str, summary: str, fact: str, on: tuple[str, ...], clean: Scalar,
-          failing: Scalar, requires: str = "") -> Plant:
-    return Plant(name, summary, fact, on, clean, failing, requires=requires)
-
-
-_WARRANT_STEPS = ("warrant-request", "warrant-issued", "arrest")
-_INDEPENDENT = {step: ("independent_evidence",) for step in _WARRANT_STEPS}
-_BOTH = {step: ("independent_evidence", "not_solely_fr_output") for step in _WARRANT_STEPS}
-
-PLANTS: tuple[Plant, ...] = (
-    # --- the offense, read at the search (offense_category_in reads the offense upstream)
-    _fact("property-offense", "the offense was a retail theft (Part I property), not a violent "
-          "crime", "offense_category", ("offense",), "part1-violent", "part1-property"),
-    # --- the face search
-    _fact("video-probe", "the search was run on video, not on a still image", "probe_is_still",
-          ("fr-search",), True, False),
-    _fact("surveillance-search", "the search was used to track people, not to identify a "
-          "suspect", "surveillance_use", ("fr-search",), False, True),
-    _fact("mobile-search", "the search was run from a mobile device", "mobile_fr",
-          ("fr-search",), False, True),
-    _fact("quality-not-assessed", "no examiner judged the probe image suitable before the "
-          "search", "examiner_assessed_quality", ("fr-search",), True, False),
-    _fact("no-peer-review", "no second examiner reviewed the candidate", "peer_reviewed",
-          ("fr-search",), True, False),
-    _fact("single-candidate", "the search returned a single candidate", "candidates_returned",
-          ("fr-search",), 5, 1),
-    _fact("search-not-approved", "only one person approved the search", "search_approvals",
-          ("fr-search",), 2, 1),
-    # --- the lineup
-    _fact("witness-not-interviewed", "the witness was not interviewed before the lineup",
-          "eyewitness_interviewed", ("photo-lineup",), True, False),
-    _fact("suspicion-not-documented", "no written, evidence-based suspicion before the lineup",
-          "suspicion_documented", ("photo-lineup",), True, False),
-    _fact("lineup-not-blind", "the lineup administrator knew the suspect",
-          "blind_administration", ("photo-lineup",), True, False),
-    _fact("too-few-fillers", "the array had three fillers", "fillers",
-          ("photo-lineup", "photo-array"), 5, 3),
-    _fact("two-suspects", "the array held two suspects", "suspects_in_array",
-          ("photo-lineup", "photo-array"), 1, 2),
-    _fact("no-instructions", "the witness was not told the culprit might not be there",
-          "witness_instructed", ("photo-lineup",), True, False),
-    _fact("no-confidence-statement", "no confidence statement was taken",
-          "confidence_recorded", ("photo-lineup",), True, False),
-    _fact("not-video-recorded", "the lineup was not video-recorded", "video_recorded",
-          ("photo-lineup",), True, False),
-    # A procedure with no record at all was not video-recorded either, hence `requires`.
-    _fact("procedure-not-recorded", "the lineup was not recorded or documented at all",
-          "procedure_recorded", ("photo-lineup",), True, False, requires="not-video-recorded"),
-    _fact("repeat-identification", "the witness had already been shown the suspect",
-          "repeat_identification", ("photo-lineup",), False, True),
-    _fact("witness-not-present", "the identifying witness never saw the offense",
-          "present_at_offense", ("witness",), True, False),
-    # --- the warrant (the disclosure facts are mirrored on the warrant as issued)
-    _fact("fr-use-not-disclosed", "the warrant request did not say a face search produced the "
-          "lead", "fr_use_disclosed", ("warrant-request", "warrant-issued"), True, False),
-    _fact("fr-limits-not-disclosed", "the warrant request did not disclose the search's limits",
-          "fr_limits_disclosed", ("warrant-request", "warrant-issued"), True, False),
-    _fact("one-captain", "only one captain reviewed the warrant request", "captains_reviewed",
-          ("warrant-request", "warrant-issued"), 2, 1),
-    _fact("no-supervisory-review", "no supervisor reviewed the face-recognition basis before "
-          "the warrant issued", "supervisory_review", ("warrant-request", "warrant-issued"),
-          True, False),
-    # --- court and aftermath
-    _fact("not-disclosed-to-defense", "the defence was not told face recognition was used",
-          "fr_use_disclosed_to_defense", ("arraignment",), True, False),
-    _fact("biometrics-kept", "the accused's biometrics were not purged after the dismissal",
-          "biometrics_purged", ("expungement",), True, False),
-    # --- provenance: what the lineup and the warrant rested on
-    # The photo array is derived from the FR candidate and the lineup uses only the array, with
-    # a complete account of what it rested on (as in the fixture
-    # lineup-built-on-the-fr-lead--fails-DPD-2023-1+DPD-LINEUP-1+SET-2024-3.yaml):
-    # not_derived_from_fr fails on the graph alone; independent_evidence fails on the closing
-    # account, and is unknown when `rested_on_complete` is unknown.
-    Plant("lineup-on-fr-lead", "the photo array was built from the face-search candidate and "
-          "nothing independent pointed at the person before the lineup", "rested_on_complete",
-          ("photo-lineup",),
-          fail_checks={"photo-lineup": ("independent_evidence", "not_derived_from_fr")},
-          unknown_checks={"photo-lineup": ("independent_evidence",)}),
-    # The Williams pattern: the prints were inconclusive, and the warrant request, the warrant
-    # and so the arrest rested on the candidate plus the pick from the FR-built array, with a
-    # complete account. Every independent_evidence rule at the three steps fails; the
-    # not_solely_fr_output rules pass (a pick is more than FR output). With
-    # `rested_on_complete` unknown, both kinds are unknown (no account closes the record).
-    Plant("warrant-on-fr-and-lineup", "the warrant and the arrest rested on the candidate and "
-          "the lineup built from it, nothing independent", "rested_on_complete",
-          ("warrant-request", "warrant-issued"), fail_checks=_INDEPENDENT,
-          unknown_checks=_BOTH, group="warrant-basis", requires="lineup-on-fr-lead"),
-    # The warrant request cited the candidate alone: independent_evidence and
-    # not_solely_fr_output rules fail at the three steps (unknown without a closing account).
-    Plant("warrant-on-fr-alone", "the warrant and the arrest rested on the face-search "
-          "candidate alone", "rested_on_complete", ("warrant-request", "warrant-issued"),
-          fail_checks=_BOTH, unknown_checks=_BOTH, group="warrant-basis"),
-)
-
-PLANT_BY_NAME: dict[str, Plant] = {p.name: p for p in PLANTS}
-
-#: The events of a planted incident: local name → event type (ids are "<name>-<incident>").
-PLANTED_INCIDENT_TYPES: dict[str, str] = {
-    "offense": "offense",
-    "witness-interview": "investigative-step",
-    "probe-extraction": "probe-extraction",
-    "fr-search": "fr-search",
-    "print-comparison": "investigative-step",
-    "photo-lineup": "photo-lineup",
-    "warrant-request": "warrant-request",
-    "warrant-issued": "warrant-issued",
-    "arrest": "arrest",
-    "detention": "detention",
-    "arraignment": "arraignment",
-    "dismissal": "dismissal",
-    "expungement": "expungement",
-}
-PLANTED_INCIDENT_EVENTS = len(PLANTED_INCIDENT_TYPES)
 
 #: Events per incident (the unit a synthetic case is built from).
 INCIDENT_EVENTS = 12
+
 
 _ACCOUNTS = ["neutral", "plaintiff", "police", "prosecutor"]
 
@@ -465,12 +206,14 @@ def synth_case(n_events: int, seed: int = 0, case_id: str | None = None) -> Synt
     return SynthCase(cid, text, len(events))
 
 
-# -- planted cases ---------------------------------------------------------------------------
-
 _SLUG_ID = "abcdefghijklmnopqrstuvwxyz0123456789-"
+
+
 #: libyaml's emitter when installed: several times faster than PyYAML's own, and the same
 #: text for these files (tests/test_synth.py checks), so output does not depend on it.
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 _FAILED = ("fail", "disputed")
 
 

@@ -1,0 +1,35 @@
+"""Premises: what a finding presupposes, checked before its check runs."""
+
+from __future__ import annotations
+
+from ...model.casefile import Event
+from .base import CheckContext, Outcome, register_premise
+
+__all__ = ["fr_premise"]
+
+
+@register_premise("fr_used")
+def fr_premise(ctx: CheckContext, event: Event) -> Outcome | None:
+    """When the record disputes whether facial recognition was used at all (the ``fr_used``
+    fact, on this event or upstream), a finding premised on it cannot be decided: unknown.
+    When every account says it was not used: not applicable. Otherwise None (go on)."""
+    nodes = [event.id, *sorted(ctx.ancestors(event.id))]
+    for node in nodes:
+        ev = ctx.case.event_by_id.get(node)
+        if ev is None:
+            continue
+        view = ctx.case.fact(ev, "fr_used")
+        if view.disputed:
+            accounts = "; ".join(
+                f"{'used' if c.value else 'not used'} "
+                f"({', '.join(sorted(ctx.case.claim_accounts(c, ev.sources)))} account)"
+                for c in view.known_claims)
+            return Outcome("unknown", f"Whether facial recognition was used at all is "
+                           f"disputed ({accounts}), so this cannot be decided.",
+                           ((ev.id, event.id),),
+                           ask="the records showing whether a face search was run, by whom "
+                               "and with what result")
+        if view.value is False:
+            return Outcome("not_applicable", f"Every account says no facial recognition "
+                           f"was used ({ev.id}).", ((ev.id, event.id),))
+    return None
