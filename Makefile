@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CASE ?= casefile/williams-shinola.yaml
 JOBS ?= auto
 
-.PHONY: report test lint lab venv venv-test bench schema clean
+.PHONY: report test test-fast lint lab venv venv-test bench schema clean
 
 venv:
 	@install/bootstrap.sh
@@ -20,6 +20,10 @@ report: venv
 test: venv-test
 	@$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS) tests
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) notebooks  # nbval: one kernel per notebook, in order
+
+# The fast loop: everything but the tests marked slow or browser (under a minute on 2 cores).
+test-fast: venv-test
+	@$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not browser" $(PYTEST_ARGS) tests
 
 lint: venv-test
 	@$(BIN)/ruff check lib tests bench

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -103,6 +104,7 @@ def _graph_signature(g: nx.DiGraph) -> tuple[Any, Any]:
             sorted((u, v, d["label"]) for u, v, d in g.edges(data=True)))
 
 
+@pytest.mark.slow
 @given(st.randoms(use_true_random=False))
 def test_shuffling_events_and_evidence_gives_an_identical_graph(rnd: random.Random) -> None:
     for source in VALID:

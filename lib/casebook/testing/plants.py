@@ -268,7 +268,7 @@ PLANTS: tuple[Plant, ...] = (
     # --- provenance: what the lineup and the warrant rested on
     # The photo array is derived from the FR candidate and the lineup uses only the array, with
     # a complete account of what it rested on (as in the fixture
-    # lineup-built-on-the-fr-lead--fails-DPD-2023-1+DPD-LINEUP-1+SET-2024-3.yaml):
+    # tests/fixtures/cases/lineup-built-on-the-fr-lead--fails-….yaml):
     # not_derived_from_fr fails on the graph alone; independent_evidence fails on the closing
     # account, and is unknown when `rested_on_complete` is unknown.
     Plant("lineup-on-fr-lead", "the photo array was built from the face-search candidate and "
