@@ -20,6 +20,7 @@ All helpers return materialised lists or sets, never lazy generators.
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from typing import Any
 
@@ -135,12 +136,26 @@ def event_projection(g: nx.DiGraph) -> nx.DiGraph:
     return p
 
 
+#: What is derived from a frozen (shared, unchangeable) graph, kept while the graph lives.
+_DERIVED: weakref.WeakKeyDictionary[nx.DiGraph, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def time_order(g: nx.DiGraph) -> list[str]:
     """Events in an order that respects both the edges and the date bounds.
 
     A topological order that, among the events free to come next, takes the one with the
-    earliest bounds first; ties break on the id so the order is reproducible.
+    earliest bounds first; ties break on the id so the order is reproducible. Computed once
+    per case graph (the frozen one :func:`build_graph` returns).
     """
+    if not nx.is_frozen(g):
+        return _time_order(g)
+    derived = _DERIVED.setdefault(g, {})
+    if "time_order" not in derived:
+        derived["time_order"] = _time_order(g)
+    return list(derived["time_order"])
+
+
+def _time_order(g: nx.DiGraph) -> list[str]:
     p = event_projection(g)
 
     def key(n: str) -> tuple[date, date, str]:
