@@ -9,12 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from ..errors import DefinitionError
-from ..model.definitions import cached_by_stamp
-from ..model.validation import pydantic_problems
-from ..model.yamlsafe import read_yaml
+from ..model.definitions import cached_by_stamp, read_definition
 from ..paths import patterns_path
 
 __all__ = ["Pattern", "PatternTable", "load_patterns"]
@@ -53,11 +50,7 @@ class PatternTable:
 
 @cached_by_stamp
 def _load(path: Path) -> PatternTable:
-    doc = read_yaml(path, DefinitionError)
-    try:
-        data = _PatternFile.model_validate(doc.data)
-    except ValidationError as err:
-        raise DefinitionError(pydantic_problems(doc, err, model=_PatternFile)) from None
+    _doc, data = read_definition(path, _PatternFile)
     patterns = tuple(Pattern(p.name, tuple(p.rules), p.reference) for p in data.patterns)
     return PatternTable(patterns, dict(data.not_yet_checkable))
 

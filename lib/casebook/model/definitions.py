@@ -10,9 +10,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["cached_by_stamp", "stamp"]
+from pydantic import BaseModel, ValidationError
+
+from ..errors import DefinitionError
+from .validation import pydantic_problems
+from .yamlsafe import Document, read_yaml
+
+__all__ = ["cached_by_stamp", "read_definition", "stamp"]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 Stamp = tuple[tuple[str, int, int], ...]
 
 
@@ -45,3 +52,13 @@ def cached_by_stamp(load: Callable[[Path], T], maxsize: int = 8) -> Callable[[Pa
 
     cached.__doc__ = load.__doc__
     return cached
+
+
+def read_definition(path: Path, model: type[M]) -> tuple[Document, M]:
+    """A definition file read safely and validated against ``model``, or a
+    :class:`~casebook.errors.DefinitionError` locating every problem."""
+    doc = read_yaml(path, DefinitionError)
+    try:
+        return doc, model.model_validate(doc.data)
+    except ValidationError as err:
+        raise DefinitionError(pydantic_problems(doc, err, model=model)) from None

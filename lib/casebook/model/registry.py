@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import DefinitionError, Problem
 from ..paths import registry_path
-from .definitions import cached_by_stamp
-from .validation import pydantic_problems
-from .yamlsafe import read_yaml
+from .definitions import cached_by_stamp, read_definition
 
 __all__ = ["Registry", "RegistryEntry", "load_registry"]
 
@@ -40,11 +38,7 @@ class Registry(BaseModel):
 
 @cached_by_stamp
 def _load(path: Path) -> Registry:
-    doc = read_yaml(path, DefinitionError)
-    try:
-        reg = Registry.model_validate(doc.data)
-    except ValidationError as err:
-        raise DefinitionError(pydantic_problems(doc, err, model=Registry)) from None
+    doc, reg = read_definition(path, Registry)
     problems: list[Problem] = []
     for rid, entry in reg.actors.items():
         if entry.affiliation and entry.affiliation not in reg.actors:

@@ -10,13 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import DefinitionError
 from ..paths import vocabulary_path
-from .definitions import cached_by_stamp
-from .validation import pydantic_problems
-from .yamlsafe import read_yaml
+from .definitions import cached_by_stamp, read_definition
 
 __all__ = ["EventType", "EvidenceKind", "FactDef", "Lane", "Stage", "Step", "Vocabulary",
            "load_vocabulary"]
@@ -174,11 +172,7 @@ def _check_references(vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], st
 
 @cached_by_stamp
 def _load(path: Path) -> Vocabulary:
-    doc = read_yaml(path, DefinitionError)
-    try:
-        vocab = Vocabulary.model_validate(doc.data)
-    except ValidationError as err:
-        raise DefinitionError(pydantic_problems(doc, err)) from None
+    doc, vocab = read_definition(path, Vocabulary)
     bad = _check_references(vocab)
     if bad:
         raise DefinitionError([doc.problem(where, msg) for where, msg in bad])

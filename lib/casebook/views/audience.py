@@ -11,12 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from ..errors import DefinitionError
-from ..model.definitions import cached_by_stamp
-from ..model.validation import pydantic_problems
-from ..model.yamlsafe import read_yaml
+from ..model.definitions import cached_by_stamp, read_definition
 from ..paths import audiences_path
 
 __all__ = ["Audience", "audience", "audience_names"]
@@ -59,11 +57,7 @@ class Audience:
 
 @cached_by_stamp
 def _load(path: Path) -> dict[str, Audience]:
-    doc = read_yaml(path, DefinitionError)
-    try:
-        table = _Table.model_validate(doc.data)
-    except ValidationError as err:
-        raise DefinitionError(pydantic_problems(doc, err, model=_Table)) from None
+    doc, table = read_definition(path, _Table)
     problems = [doc.problem((group, name, "seen_by", i), f"unknown audience {who!r}")
                 for group in ("sections", "elements")
                 for name, part in getattr(table, group).items()

@@ -1,7 +1,14 @@
 """What the timeline and the event-graph figure share: colours, the verdict of the findings at
 each event, what was known at a decision point, hover text, and label geometry.
 
-Case text is HTML-escaped here, since plotly renders a subset of HTML in hover text and labels.
+Both figures take ``findings`` from :func:`casebook.engine.findings.evaluate`;
+``upto=event_id`` shows only what was known at that decision point (:func:`known_at`); people
+are named only through :meth:`ActorView.label` with ``redact`` (redact the case text itself
+with :func:`casebook.views.redact.redact_case`). Case text is HTML-escaped, since plotly
+renders a subset of HTML in hover text and labels. Width, height and axis ranges are fixed, so
+the output is deterministic and the label layout can be checked in pixels. For readers of the
+figure data: timeline event traces carry ``customdata`` ``[event id, lane]``, graph node traces
+the node id, and the key-step annotations are named ``key-step:<event type>``.
 """
 
 from __future__ import annotations

@@ -9,14 +9,8 @@ the highest severity of the rule violations at the event (red / orange / yellow)
 grey for context; a dark-red outline marks a failed rule that does not count under the lens.
 The key steps (offense … dismissal) are labelled, placed so that no two labels overlap.
 
-Both figures take ``findings`` from :func:`casebook.findings.evaluate`; ``upto=event_id`` shows only
-what was known at that decision point (:func:`known_at`); people are named only through
-:meth:`ActorView.label` with ``redact`` (redact the case text itself with
-:func:`casebook.redact.redact_case`). Case text is HTML-escaped, since plotly renders a subset
-of HTML in hover text and labels. Width, height and axis ranges are fixed, so the output is
-deterministic and the label layout can be checked in pixels. For readers of the figure data:
-timeline event traces carry ``customdata`` ``[event id, lane]``, graph node traces the node
-id, and the key-step annotations are named ``key-step:<event type>``.
+What both figures share (findings, ``upto``, redaction, escaping, fixed sizes) is in
+:mod:`casebook.views.figure_parts`.
 """
 
 from __future__ import annotations
