@@ -53,6 +53,9 @@ class Claim(_Strict):
     rejected: str | None = Field(
         None, description="Why this recorded claim is judged wrong; kept for the record, "
                           "never used for reasoning.")
+    known_from: str | int | None = Field(
+        None, description="When the investigators learned this (EDTF); absent: the date of "
+                          "the event it belongs to.")
 
 
 def _as_claims(value: Any) -> Any:
@@ -97,10 +100,19 @@ class Source(_Strict):
     note: str | None = None
 
 
+Branch = Literal["police", "prosecution", "court", "corrections", "government", "other"]
+Level = Literal["local", "state", "federal"]
+
+
 class Actor(_Strict):
     ref: str | None = Field(None, description="Id of a shared actor in data/registry.yaml.")
     name: str | None = Field(None, description="Only if a source names them; never invented.")
     kind: str | None = Field(None, description="person, agency, unit, organization, court, vendor.")
+    state: str | None = Field(None, description="Two-letter code of the state an agency, unit "
+                                                "or court belongs to (default: the case's).")
+    branch: Branch | None = Field(None, description="What an agency or court is: police, "
+                                                    "prosecution, court, corrections, …")
+    level: Level | None = Field(None, description="local, state or federal.")
     roles: StrList = Field(default_factory=list)
     affiliation: str | None = Field(None, description="Actor id of the agency or employer.")
     description: str | None = Field(None, description="Who this is, for an unnamed actor.")
@@ -127,7 +139,8 @@ class Event(_Strict):
     id: str
     type: str
     when: Claims = Field(description="EDTF date, or claims when sources disagree.")
-    where: str | None = None
+    where: Claims | None = Field(None, description="Where it happened, or claims when "
+                                                   "sources disagree.")
     summary: str
     context: bool = Field(False, description="Background to the case, not a step in it.")
     participants: dict[str, StrList] = Field(

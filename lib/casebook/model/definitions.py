@@ -16,7 +16,7 @@ from ..errors import DefinitionError
 from .validation import pydantic_problems
 from .yamlsafe import Document, read_yaml
 
-__all__ = ["cached_by_stamp", "read_definition", "stamp"]
+__all__ = ["cached_by_stamp", "protocol_rule_ids", "read_definition", "stamp"]
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -62,3 +62,29 @@ def read_definition(path: Path, model: type[M]) -> tuple[Document, M]:
         return doc, model.model_validate(doc.data)
     except ValidationError as err:
         raise DefinitionError(pydantic_problems(doc, err, model=model)) from None
+
+
+def _rule_ids(folder: Path) -> frozenset[str]:
+    ids: set[str] = set()
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = read_yaml(path, DefinitionError).data
+        except DefinitionError:
+            continue  # a broken protocol file is reported where protocols are loaded
+        for section in ("rules", "not_checkable"):
+            items = data.get(section) if isinstance(data, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    ids.add(item["id"])
+    return frozenset(ids)
+
+
+_cached_rule_ids = cached_by_stamp(_rule_ids)
+
+
+def protocol_rule_ids(folder: Path | None = None) -> frozenset[str]:
+    """Every rule id of the protocol files, read as data — what a case file's exercises may
+    name (the model reads the files without the engine that checks them)."""
+    from ..paths import protocols_dir
+
+    return _cached_rule_ids(folder or protocols_dir())

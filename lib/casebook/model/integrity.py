@@ -27,6 +27,7 @@ import networkx as nx
 from ..errors import FieldPath, Problem, suggest
 from .casefile import UNKNOWN, Actor, CaseInfo, Claim, Event, Evidence, Exercise, Source
 from .dates import DateSyntaxError, Edtf, hull, parse_edtf
+from .quantities import QuantitySyntaxError, parse_quantity
 from .registry import Registry
 from .vocabulary import Vocabulary
 from .yamlsafe import Document
@@ -35,6 +36,7 @@ __all__ = ["SLUG", "IntegrityChecker", "claim_dates"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+_STATE = re.compile(r"^[A-Z]{2}$")
 
 
 def claim_dates(claims: Iterable[Claim]) -> list[Edtf]:
@@ -134,8 +136,12 @@ class IntegrityChecker:
                                  f"{actor.ref!r}; remove it here", key=True)
             elif kind is None:
                 self.add(at, "missing required key 'kind' (or 'ref' to a registry actor)")
-            if kind is not None:
-                self.name_in((*at, "kind"), kind, self.vocab.actor_kinds, "actor kind")
+            if kind is not None and not self.name_in((*at, "kind"), kind,
+                                                     self.vocab.actor_kinds, "actor kind"):
+                kind = None
+            if actor.state is not None and not _STATE.match(actor.state):
+                self.add((*at, "state"), f"{actor.state!r} is not a two-letter state code "
+                         "(e.g. MI, NC)", suggestion=actor.state.upper()[:2] or None)
             for i, role in enumerate(actor.roles):
                 self.name_in((*at, "roles", i), role, self.vocab.actor_roles, "actor role")
             if actor.affiliation is not None:
@@ -155,7 +161,8 @@ class IntegrityChecker:
             self.slug(("evidence", eid), eid, "evidence", key=True)
         for eid, item in evidence.items():
             at: FieldPath = ("evidence", eid)
-            self.name_in((*at, "kind"), item.kind, self.vocab.evidence_kinds, "evidence kind")
+            known_kind = self.name_in((*at, "kind"), item.kind, self.vocab.evidence_kinds,
+                                      "evidence kind")
             for i, src in enumerate(item.derived_from):
                 if src == eid:
                     self.add((*at, "derived_from", i), f"derivation loop: {eid} → {eid}")
@@ -166,7 +173,7 @@ class IntegrityChecker:
             if item.held_by is not None:
                 self.ref((*at, "held_by"), item.held_by, self.actor_ids, "actor")
             self.sources_of(at, item.sources)
-            self.facts(at, item.facts, "evidence", item.kind)
+            self.facts(at, item.facts, "evidence", item.kind if known_kind else "")
 
     def check_events(self, events: Mapping[int, Event]) -> None:
         first: dict[str, int] = {}
@@ -181,7 +188,8 @@ class IntegrityChecker:
             if ev.id in self.evidence_ids:
                 self.add((*at, "id"), f"{ev.id!r} is already an evidence id; events and "
                          "evidence share one namespace")
-            self.name_in((*at, "type"), ev.type, self.vocab.event_types, "event type")
+            known_type = self.name_in((*at, "type"), ev.type, self.vocab.event_types,
+                                      "event type")
             dates = []
             for j, claim in enumerate(ev.when):
                 d = self.date((*at, "when", j, "value") if len(ev.when) > 1 else (*at, "when"),
@@ -191,6 +199,9 @@ class IntegrityChecker:
                 self.claim_refs((*at, "when", j), claim)
             if dates:
                 self.dates[ev.id] = hull(dates)
+            for j, claim in enumerate(ev.where or []):
+                self.claim_refs((*at, "where", j) if len(ev.where or []) > 1
+                                else (*at, "where"), claim)
             for role, people in ev.participants.items():
                 if self.name_in((*at, "participants", role), role, self.vocab.participant_roles,
                                 "participant role", key=True):
@@ -208,14 +219,19 @@ class IntegrityChecker:
             self.sources_of(at, ev.sources)
             if ev.account is not None:
                 self.name_in((*at, "account"), ev.account, self.vocab.accounts, "account")
-            self.facts(at, ev.facts, "events", ev.type)
+            self.facts(at, ev.facts, "events", ev.type if known_type else "")
 
-    def check_exercises(self, exercises: Mapping[int, Exercise]) -> None:
+    def check_exercises(self, exercises: Mapping[int, Exercise],
+                        rule_ids: frozenset[str] | None = None) -> None:
         for i, ex in exercises.items():
             at: FieldPath = ("exercises", i)
             self.ref((*at, "at"), ex.at, self.event_ids, "event")
             if ex.id is not None:
                 self.slug((*at, "id"), ex.id, "exercise")
+            for j, rule in enumerate(ex.rules if rule_ids is not None else []):
+                if rule not in (rule_ids or frozenset()):
+                    self.add((*at, "rules", j), f"no rule {rule!r} in data/protocols/",
+                             suggestion=suggest(rule, rule_ids or frozenset()))
 
     # -- facts ---------------------------------------------------------------------------
     def sources_of(self, at: FieldPath, sources: list[str]) -> None:
@@ -226,6 +242,8 @@ class IntegrityChecker:
         self.sources_of(at, claim.sources)
         if claim.account is not None:
             self.name_in((*at, "account"), claim.account, self.vocab.accounts, "account")
+        if claim.known_from is not None:
+            self.date((*at, "known_from"), claim.known_from)
 
     def facts(self, at: FieldPath, facts: Mapping[str, list[Claim]], owner: str,
               kind: str) -> None:
@@ -253,8 +271,14 @@ class IntegrityChecker:
         if t == "bool":
             ok, expected = isinstance(value, bool), "true, false or unknown"
         elif t == "number":
+            if isinstance(value, str):
+                try:
+                    parse_quantity(value)
+                except QuantitySyntaxError as err:
+                    self.add(where, f"fact {name!r}: {err.message}")
+                return
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            expected = "a number or unknown"
+            expected = "a number, a quantity (6~, 16..17, 8000..) or unknown"
         elif t == "text":
             ok, expected = isinstance(value, str), "text"
         elif t == "date":
@@ -302,14 +326,7 @@ class IntegrityChecker:
             self.add(("evidence", loop[0], "derived_from"),
                      "derivation loop: " + " → ".join([*loop, loop[0]]))
             return
-        graph = nx.DiGraph()
-        for u, v, _label in graph_edges(evidence, event_list):
-            graph.add_edge(u, v)
-        loop = _find_cycle(graph)
-        if loop:
-            where = self._event_path(events, loop[0]) or ("evidence", loop[0])
-            self.add(where, "the event graph has a loop: " + " → ".join([*loop, loop[0]]))
-            return
+        before = len(self.problems)
         producers: dict[str, list[Event]] = {}
         for ev in event_list:
             for made in ev.produces:
@@ -328,6 +345,16 @@ class IntegrityChecker:
                 if prior in by_id and prior in self.dates and self._after(prior, ev.id):
                     self.add(("events", i, "follows", j), f"follows {prior!r}, which came "
                              f"definitely later than {ev.id!r}")
+        if len(self.problems) > before:
+            return  # a step that uses what only a later step made: said as that, not as a loop
+        graph = nx.DiGraph()
+        for u, v, _label in graph_edges(evidence, event_list):
+            graph.add_edge(u, v)
+        loop = _find_cycle(graph)
+        if loop:
+            where = self._event_path(events, loop[0]) or ("evidence", loop[0])
+            self.add(where, "the event graph has a loop: " + " → ".join([*loop, loop[0]]))
+            return
 
     def _after(self, a: str, b: str) -> bool:
         """Did event a definitely happen after event b (by their date bounds)?"""

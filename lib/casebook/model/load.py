@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .case import Case
 from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo
+from .definitions import protocol_rule_ids
 from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
 from .validation import pydantic_problems
@@ -114,7 +115,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
     checker.check_actors(items["actors"])
     checker.check_evidence(items["evidence"])
     checker.check_events(items["events"])
-    checker.check_exercises(items["exercises"])
+    checker.check_exercises(items["exercises"], protocol_rule_ids())
     if not problems and not checker.problems:
         checker.check_graph(items["evidence"], items["events"])
     problems.extend(checker.problems)

@@ -8,6 +8,7 @@ registry entries: two unnamed examiners in two cases are not known to be the sam
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +27,10 @@ class RegistryEntry(BaseModel):
     description: str
     affiliation: str | None = Field(None, description="Registry id of the parent agency.")
     jurisdiction: str | None = None
+    state: str | None = Field(None, description="Two-letter code of the state it belongs to.")
+    branch: Literal["police", "prosecution", "court", "corrections", "government", "other"] \
+        | None = Field(None, description="What an agency or court is.")
+    level: Literal["local", "state", "federal"] | None = None
     sources: list[str] = Field(default_factory=list, description="http(s) addresses.")
 
 

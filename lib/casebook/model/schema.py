@@ -2,8 +2,9 @@
 
 Editors (via the ``# yaml-language-server: $schema=…`` line) validate case files while they are
 written; the schema names every allowed event type, kind, role and fact. It is committed at
-``docs/casefile.schema.json`` and a test fails when it is stale:
-``python -m casebook.schema --write`` regenerates it, ``--check`` tells whether it is current.
+``docs/casefile.schema.json``, with ``docs/vocabulary.md`` (the vocabulary as a page), and a
+test fails when either is stale: ``python -m casebook.model.schema --write`` regenerates both,
+``--check`` tells whether they are current.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 from ..paths import repo_root
 from .casefile import Casefile
 from .vocabulary import Vocabulary, load_vocabulary
+from .vocabulary_doc import VOCABULARY_DOC, render_vocabulary_doc
 
-__all__ = ["SCHEMA_PATH", "casefile_schema", "render_schema"]
+__all__ = ["SCHEMA_PATH", "casefile_schema", "generated", "render_schema"]
 
 SCHEMA_PATH = "docs/casefile.schema.json"
 
@@ -49,26 +51,33 @@ def render_schema() -> str:
     return json.dumps(casefile_schema(load_vocabulary()), indent=2, sort_keys=True) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m casebook.schema")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--write", action="store_true", help="regenerate the committed schema")
-    group.add_argument("--check", action="store_true", help="exit 1 if it is stale")
-    args = parser.parse_args(argv)
-    target = repo_root() / SCHEMA_PATH
-    text = render_schema()
-    if args.write:
-        from ..atomic import write_text_atomic
+def generated() -> dict[str, str]:
+    """Every committed file generated from the models and the vocabulary, and its text."""
+    vocab = load_vocabulary()
+    return {SCHEMA_PATH: json.dumps(casefile_schema(vocab), indent=2, sort_keys=True) + "\n",
+            VOCABULARY_DOC: render_vocabulary_doc(vocab)}
 
-        write_text_atomic(target, text)
-        print(f"wrote {SCHEMA_PATH}")
-        return 0
-    current = target.read_text(encoding="utf-8") if target.exists() else ""
-    if current != text:
-        print(f"{SCHEMA_PATH} is stale: run `python -m casebook.schema --write`",
-              file=sys.stderr)
-        return 1
-    return 0
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m casebook.model.schema")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", action="store_true", help="regenerate the committed files")
+    group.add_argument("--check", action="store_true", help="exit 1 if one is stale")
+    args = parser.parse_args(argv)
+    stale = 0
+    for rel, text in generated().items():
+        target = repo_root() / rel
+        if args.write:
+            from ..atomic import write_text_atomic
+
+            write_text_atomic(target, text)
+            print(f"wrote {rel}")
+            continue
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{rel} is stale: run `make schema`", file=sys.stderr)
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":  # pragma: no cover

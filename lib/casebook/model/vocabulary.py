@@ -49,6 +49,13 @@ class EventType(_Strict):
                                                   "e.g. fr_used.")
 
 
+class Family(_Strict):
+    """Event types that rules and facts may name together."""
+
+    meaning: str
+    members: list[str] = Field(min_length=1)
+
+
 class Step(_Strict):
     """A step of the path from offense to outcome, compared across cases."""
 
@@ -93,16 +100,26 @@ class Vocabulary(_Strict):
     participant_roles: dict[str, str]
     stages: dict[str, Stage]
     lanes: dict[str, Lane]
+    families: dict[str, Family] = Field(default_factory=dict)
     event_types: dict[str, EventType]
     steps: list[Step]
     overall_durations: list[tuple[str, str]] = Field(default_factory=list)
     evidence_kinds: dict[str, EvidenceKind]
     facts: dict[str, FactDef]
 
+    def event_types_of(self, names: list[str]) -> list[str]:
+        """Event types named directly or through a family, in order, each once."""
+        out: list[str] = []
+        for name in names:
+            out += self.families[name].members if name in self.families else [name]
+        return list(dict.fromkeys(out))
+
     def fact_allowed(self, name: str, owner: str, kind: str) -> bool:
         """May fact ``name`` be attached to an owner (events/evidence/actors) of this kind?"""
         allowed = getattr(self.facts[name].on, owner)
-        return bool(allowed == "all" or kind in allowed)
+        if allowed == "all":
+            return True
+        return kind in (self.event_types_of(allowed) if owner == "events" else allowed)
 
     def fact_owners(self, name: str) -> str:
         """A readable list of what a fact may be attached to, for error messages."""
@@ -113,7 +130,8 @@ class Vocabulary(_Strict):
             if allowed == "all":
                 parts.append(f"any {owner[:-1] if owner != 'evidence' else owner}")
             elif allowed:
-                parts.append(", ".join(allowed))
+                parts.append(", ".join(self.event_types_of(allowed) if owner == "events"
+                                       else allowed))
         return "; ".join(parts) or "nothing"
 
     @property
@@ -139,6 +157,14 @@ def _check_references(vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], st
     for name, stage in vocab.stages.items():
         if stage.lane not in vocab.lanes:
             bad.append((("stages", name, "lane"), f"unknown lane {stage.lane!r}"))
+    for name, family in vocab.families.items():
+        if name in vocab.event_types:
+            bad.append((("families", name), f"{name!r} is an event type; a family needs its "
+                        "own name"))
+        for i, member in enumerate(family.members):
+            if member not in vocab.event_types:
+                bad.append((("families", name, "members", i), f"unknown event type "
+                            f"{member!r}"))
     for name, etype in vocab.event_types.items():
         if etype.stage not in vocab.stages:
             bad.append((("event_types", name, "stage"), f"unknown stage {etype.stage!r}"))
@@ -154,7 +180,7 @@ def _check_references(vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], st
         for j, key in enumerate(pair):
             if key not in step_keys:
                 bad.append((("overall_durations", i, j), f"unknown step {key!r}"))
-    known: dict[str, set[str]] = {"events": set(vocab.event_types),
+    known: dict[str, set[str]] = {"events": set(vocab.event_types) | set(vocab.families),
                                   "evidence": set(vocab.evidence_kinds),
                                   "actors": set(vocab.actor_kinds)}
     for name, fact in vocab.facts.items():

@@ -230,6 +230,22 @@ def _build(text: str, doc: Document) -> None:
     doc.data = root[0] if root else None
 
 
+#: Syntax errors that a value written as plain text causes, and quoting fixes.
+_QUOTABLE = ("mapping values are not allowed", "that cannot start any token",
+             "found unexpected ':'", "could not find expected ':'",
+             "expected <block end>, but found", "found unexpected end of stream")
+
+
+def _quoting_hint(err: yaml.MarkedYAMLError) -> str:
+    """A colon, an ``@``, a backquote or a leading ``*``/``&``/``[`` inside text confuses
+    YAML; putting the text in quotes fixes it — say so."""
+    problem = str(err.problem or "")
+    if any(p in problem for p in _QUOTABLE):
+        return (" — if this value is text, put it in quotes: key: \"…\" (a colon followed "
+                "by a space, a leading @, ` or * cannot appear in unquoted text)")
+    return ""
+
+
 def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Parse text; return the document and the problems (empty when it parsed)."""
     doc = Document(path=path, data=None)
@@ -244,7 +260,7 @@ def parse_yaml(text: str, path: str) -> tuple[Document, list[Problem]]:
         where = ""
         if err.context_mark and err.problem_mark and err.problem_mark.line != err.context_mark.line:
             where = f" (the problem shows on line {err.problem_mark.line + 1})"
-        message = "YAML syntax: " + "; ".join(parts) + where
+        message = "YAML syntax: " + "; ".join(parts) + where + _quoting_hint(err)
         return doc, [Problem(path, line, col, "", message)]
     except yaml.YAMLError as err:
         return doc, [Problem(path, 0, 0, "", f"YAML syntax: {err}")]
