@@ -83,7 +83,7 @@ def _protocol(tmp_path: Path, check: dict[str, Any], applies_to: list[str], *,
                    "applies_to": applies_to, "check": check, "severity": "high",
                    "confidence": "solid",
                    "decides_unknown": {"record": "the file",
-                                       "held_by": "detroit-police-department"}}],
+                                       "held_by": "acting-agency"}}],
     }
     path = tmp_path / "one-rule.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -195,9 +195,12 @@ def test_not_solely_fr_output(tmp_path: Path) -> None:
 
 
 def test_not_derived_from_fr(tmp_path: Path) -> None:
+    """A rule about face recognition never passes at a step no face-recognition output
+    reached: it does not apply there."""
     check = {"not_derived_from_fr": {}}
     assert _one(tmp_path, check, ["photo-lineup"])["status"] == "fail"
-    assert _one(tmp_path, check, ["photo-lineup"], lineup_uses="video")["status"] == "pass"
+    assert _one(tmp_path, check, ["photo-lineup"], lineup_uses="video")["status"] == \
+        "not_applicable"
 
 
 @pytest.mark.parametrize(("lens", "start", "in_force", "counts"), [
@@ -229,10 +232,24 @@ def test_binds(tmp_path: Path, binds: dict[str, Any], expected: str) -> None:
     assert row["binds"] == expected
 
 
-def test_binds_uncertain_when_no_acting_agency_is_recorded(tmp_path: Path) -> None:
+def test_binds_uncertain_when_no_agency_is_recorded(tmp_path: Path) -> None:
+    """No one is recorded acting at the offense, and the case records no investigating or
+    prosecuting agency to stand in: whom the step binds is uncertain."""
     row = _one(tmp_path, {"offense_category_in": {"categories": ["part1-violent"]}},
                ["offense"], lens="then")
     assert row["binds"] == "uncertain" and row["counts"] is False
+
+
+def test_the_case_agencies_stand_in_where_no_one_is_recorded_acting(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    text = case.path.read_text(encoding="utf-8").replace(
+        "dpd: {ref: detroit-police-department}",
+        "dpd: {ref: detroit-police-department, roles: [investigating-agency]}")
+    case.path.write_text(text, encoding="utf-8")
+    proto = _protocol(tmp_path, {"offense_category_in": {"categories": ["part1-violent"]}},
+                      ["offense"])
+    [row] = evaluate(load_case(case.path), [proto], lens="then").to_dict(orient="records")
+    assert row["binds"] == "yes" and row["status"] == "fail" and row["violation"]
 
 
 def test_every_check_is_documented() -> None:

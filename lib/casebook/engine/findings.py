@@ -16,18 +16,18 @@ the columns in :data:`COLUMNS`; the JSON output of ``casebook check`` uses the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
 
-from ..model.case import Case
+from ..model.case import AgencyView, Case
 from ..model.casefile import Event
 from ..model.dates import Edtf, in_force_on, parse_edtf
 from .checks import PREMISES, CheckContext, Outcome
 from .graph import build_graph, fr_derived
-from .protocols import Protocol, Rule, load_protocols
+from .protocols import HOLDERS, Binds, Protocol, Rule, load_protocols
 
 __all__ = ["ACTING_ROLES", "COLUMNS", "DISCLAIMER", "LENSES", "acting_agencies", "apply_lens",
            "evaluate", "judge"]
@@ -74,19 +74,68 @@ def acting_agencies(case: Case, event: Event) -> set[str]:
     return out
 
 
-def _binds(case: Case, proto: Protocol, agencies: frozenset[str]) -> Tri:
+CASE_AGENCY_ROLES = ("investigating-agency", "prosecuting-agency")
+
+
+def _views(case: Case, actor_ids: Iterable[str]) -> list[AgencyView]:
+    out: dict[str, AgencyView] = {}
+    for aid in actor_ids:
+        view = case.agency(aid) if aid in case.actors else None
+        if view is not None:
+            out.setdefault(view.id, view)
+    return list(out.values())
+
+
+def acting_agency_views(case: Case, event: Event) -> list[list[AgencyView]]:
+    """Who acted at a step, as alternatives: the agencies (and courts) of its acting
+    participants; else one alternative per account of who ran it (the ``run_by`` fact, which
+    may be disputed); else, where the record names no one, the agencies the case records as
+    investigating and prosecuting it."""
+    acting = _views(case, (a.id for a in case.participants(event, *ACTING_ROLES)))
+    if acting:
+        return [acting]
+    ran = case.fact(event, "run_by")
+    accounts = [_views(case, [v]) for v in ran.values if isinstance(v, str)]
+    if accounts and all(accounts):
+        return accounts
+    return [_views(case, (a.id for a in case.actors.values()
+                          if set(a.roles) & set(CASE_AGENCY_ROLES)))]
+
+
+def _registry_chain(case: Case, rid: str) -> set[str]:
+    chain: set[str] = set()
+    cur: str | None = rid
+    while cur and cur not in chain:
+        chain.add(cur)
+        cur = case.registry.actors[cur].affiliation
+    return chain
+
+
+def _binds(case: Case, proto: Protocol, alternatives: list[list[AgencyView]]) -> Tri:
+    """Does the standard reach the agencies acting at the step (its ``binds``, as its text
+    names whom)? A national standard reaches every US prosecution. Where the accounts differ
+    on who acted, yes only if it reaches every account's agency."""
     b = proto.binds
-    if case.file.case.state and case.file.case.state in b.states:
-        return "yes"
-    if agencies & set(b.agencies):
-        return "yes"
-    if b.federal and any(case.registry.actors[a].kind == "agency"
-                         and (case.registry.actors[a].jurisdiction or "") == "United States"
-                         for a in agencies):
-        return "yes"
-    if not agencies and (b.agencies or b.states or b.federal):
-        return "uncertain"
-    return "no"
+    if b.national:
+        return "yes" if case.file.case.country == "US" else "no"
+    verdicts = {_binds_one(b, case, agencies) for agencies in alternatives}
+    return verdicts.pop() if len(verdicts) == 1 else "uncertain"
+
+
+def _binds_one(b: Binds, case: Case, agencies: list[AgencyView]) -> Tri:
+    if not agencies:
+        return "uncertain" if (b.agencies or b.states or b.federal) else "no"
+    maybe = False
+    for a in agencies:
+        if a.registered and _registry_chain(case, a.id) & set(b.agencies):
+            return "yes"
+        if b.federal and a.level == "federal":
+            return "yes"
+        if a.state in b.states and a.level != "federal":
+            if a.branch in b.branches:
+                return "yes"
+            maybe = maybe or a.branch is None
+    return "uncertain" if maybe else "no"
 
 
 def _basis(outcome: Outcome) -> str:
@@ -100,33 +149,104 @@ def _basis(outcome: Outcome) -> str:
     return "undisputed"
 
 
-def _holder_name(case: Case, held_by: str) -> str:
-    entry = case.registry.actors.get(held_by)
-    return entry.name if entry else held_by
-
-
 @dataclass(frozen=True)
 class _EventInfo:
     earliest: date
     latest: date
     date_text: str
-    agencies: frozenset[str]
+    agencies: list[list[AgencyView]]  # alternatives: one per account of who acted
+    offense: Edtf | None  # the dates the offense (upstream, else the case's) can have
 
 
-def _event_info(case: Case, event: Event) -> _EventInfo:
+def _offense_window(case: Case, event: Event, upstream: set[str]) -> Edtf | None:
+    offenses = [e for e in case.events if e.type == "offense" and not e.context]
+    near = [e for e in offenses if e.id in upstream] or offenses
+    if not near:
+        return None
+    lo = min(case.bounds(e)[0] for e in near)
+    hi = max(case.bounds(e)[1] for e in near)
+    return Edtf("offense", lo, hi, "span")
+
+
+def _event_info(case: Case, event: Event, upstream: set[str]) -> _EventInfo:
     lo, hi = case.bounds(event)
-    return _EventInfo(lo, hi, case.date_text(event), frozenset(acting_agencies(case, event)))
+    return _EventInfo(lo, hi, case.date_text(event), acting_agency_views(case, event),
+                      _offense_window(case, event, upstream))
+
+
+def _both(a: Tri, b: Tri) -> Tri:
+    if "no" in (a, b):
+        return "no"
+    return "yes" if a == b == "yes" else "uncertain"
+
+
+def in_force_for(proto: Protocol, rule: Rule, when: Edtf, offense: Edtf | None) -> Tri:
+    """Is the rule in force on ``when`` for an offense on ``offense`` — its own dates, and the
+    standard's condition on the offense date (``offenses_from``) where it has one. An unknown
+    offense date leaves such a condition uncertain."""
+    start, until, offenses_from = proto.timing(rule)
+    in_force = in_force_on(start, until, when)
+    if offenses_from is None:
+        return in_force
+    if offense is None:
+        return _both(in_force, "uncertain")
+    return _both(in_force, in_force_on(offenses_from, None, offense))
+
+
+def _holder(case: Case, role: str, info: _EventInfo) -> str:
+    """The actor of this case who fills the role a rule names as a record's holder."""
+    wanted = {"investigating-agency": "investigating-agency", "prosecuting-agency":
+              "prosecuting-agency", "fr-operator": "fr-operator", "fr-vendor": "fr-vendor"}
+    if role == "acting-agency" and info.agencies and info.agencies[0]:
+        return info.agencies[0][0].name
+    if role in wanted:
+        for actor in case.actors.values():
+            if wanted[role] in actor.roles:
+                return actor.label()
+    if role == "court":
+        courts = [a for a in case.actors.values() if a.kind == "court"]
+        if courts:
+            return courts[0].label()
+    if role in ("acting-agency", "fr-operator", "custodian"):
+        police = [a for a in case.actors.values() if "investigating-agency" in a.roles]
+        if police:
+            return police[0].label()
+    return f"{HOLDERS[role]} (not named in the record)"
 
 
 #: Columns that depend on the lens; every other column is the record's judgement.
 LENS_COLUMNS = ("in_force", "counts", "violation", "lens", "as_of")
 
 
+def _scoped(outcome: Outcome, rule: Rule, proto: Protocol, binds: Tri) -> Outcome:
+    """What the record may say of a rule: only a failure of a rule a court must finish
+    deciding (``court_decides``); and of a rule of another jurisdiction, never that it was
+    met, nor what to ask for."""
+    status, text = outcome.status, outcome.explanation
+    if rule.court_decides:
+        if status == "pass":
+            status = "not_applicable"
+            text += (" The record shows no failure of this rule; whether it was met is for "
+                     "a court.")
+        if status in ("fail", "not_applicable", "unknown"):
+            text += f" For a court: {rule.court_decides}"
+    if proto.binds.jurisdictional and binds == "no" and status in ("pass", "unknown"):
+        status = "not_applicable" if status == "pass" else status
+        text += (f" {proto.short} binds {proto.binds.description.rstrip('.')}, not the "
+                 "agencies of this step: it is a benchmark here.")
+        return replace(outcome, status=status, explanation=text, ask=None,
+                       decided_by=outcome.decided_by)
+    return replace(outcome, status=status, explanation=text)
+
+
 def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome,
          info: _EventInfo) -> dict[str, Any]:
     """One finding as the record decides it, whatever the lens."""
-    unknown = outcome.status == "unknown"
     window = Edtf(info.date_text, info.earliest, info.latest, "span")
+    binds = _binds(case, proto, info.agencies)
+    outcome = _scoped(outcome, rule, proto, binds)
+    unknown = outcome.status == "unknown"
+    foreign = proto.binds.jurisdictional and binds == "no"
     return {
         "case": case.id,
         "protocol": proto.id,
@@ -139,8 +259,8 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
         "event_earliest": info.earliest,
         "status": outcome.status,
         "basis": _basis(outcome),
-        "in_force": in_force_on(proto.start, proto.until, window),
-        "binds": _binds(case, proto, info.agencies),
+        "in_force": in_force_for(proto, rule, window, info.offense),
+        "binds": binds,
         "authority": proto.authority,
         "rule_confidence": rule.confidence,
         "severity": rule.severity,
@@ -149,9 +269,10 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
         "citation": rule.citation.text,
         "citation_url": rule.citation.url,
         "sources": "; ".join(sorted(outcome.sources)),
-        "discovery_record": (outcome.ask or rule.decides_unknown.record) if unknown else "",
-        "discovery_held_by": _holder_name(case, rule.decides_unknown.held_by) if unknown
-        else "",
+        "discovery_record": (outcome.ask or rule.decides_unknown.record)
+        if unknown and not foreign else "",
+        "discovery_held_by": _holder(case, rule.decides_unknown.held_by, info)
+        if unknown and not foreign else "",
     }
 
 
@@ -182,16 +303,16 @@ def _judge(case: Case, protos: Sequence[Protocol]) -> pd.DataFrame:
     for ev in case.events:
         if not ev.context:
             by_type.setdefault(ev.type, []).append(ev)
-    info = {ev.id: _event_info(case, ev) for ev in case.events}
+    info = {ev.id: _event_info(case, ev, ctx.ancestors(ev.id)) for ev in case.events}
     rows = []
     for proto in protos:
         for rule in proto.rules:
             check, params = proto.check_of(rule)
-            for etype in rule.applies_to:
+            for etype in vocab.event_types_of(rule.applies_to):
                 for ev in by_type.get(etype, []):
-                    outcome = (_premise(ctx, ev, (check.premise,
-                                                  vocab.event_types[ev.type].premise))
-                               or check.run(ctx, ev, params))
+                    premises = (*proto.premises(rule), check.premise,
+                                vocab.event_types[ev.type].premise)
+                    outcome = _premise(ctx, ev, premises) or check.run(ctx, ev, params)
                     rows.append(_row(case, proto, rule, ev, outcome, info[ev.id]))
     judged = [c for c in COLUMNS if c not in LENS_COLUMNS or c == "in_force"]
     frame = pd.DataFrame(rows, columns=judged)
@@ -204,12 +325,13 @@ def _judge(case: Case, protos: Sequence[Protocol]) -> pd.DataFrame:
 def apply_lens(judged: pd.DataFrame, protocols: Sequence[Protocol], lens: Lens,
                as_of: Edtf) -> pd.DataFrame:
     """The judged findings under a lens: ``in_force`` at the event (then, best) or on
-    ``as_of`` (now); ``counts`` — best: always, else in force and binding; a violation is a
-    fail that counts."""
+    ``as_of`` (now: the same conduct under the rules of that day, an offense-date condition
+    read against ``as_of`` too); ``counts`` — best: always, else in force and binding; a
+    violation is a fail that counts."""
     frame = judged.copy()
     if lens == "now":
-        now = {p.id: in_force_on(p.start, p.until, as_of) for p in protocols}
-        frame["in_force"] = frame["protocol"].map(now)
+        now = {r.id: in_force_for(p, r, as_of, as_of) for p in protocols for r in p.rules}
+        frame["in_force"] = frame["rule"].map(now)
     frame["counts"] = True if lens == "best" else \
         (frame["in_force"] == "yes") & (frame["binds"] == "yes")
     frame["counts"] = frame["counts"].astype(bool)

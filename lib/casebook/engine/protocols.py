@@ -26,14 +26,30 @@ from ..model.validation import pydantic_problems
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..model.yamlsafe import Document, read_yaml
 from ..paths import protocols_dir
-from .checks import CHECKS, Check
+from .checks import CHECKS, PREMISES, Check
 
-__all__ = ["AUTHORITIES", "Protocol", "Rule", "load_protocol", "load_protocols"]
+__all__ = ["AUTHORITIES", "HOLDERS", "Protocol", "Rule", "load_protocol", "load_protocols"]
 
-AUTHORITIES = ("law", "agency-policy", "court-settlement", "agency-condition-of-use",
-               "federal-guidance", "scientific-recommendation", "stated-commitment")
-Authority = Literal["law", "agency-policy", "court-settlement", "agency-condition-of-use",
-                    "federal-guidance", "scientific-recommendation", "stated-commitment"]
+AUTHORITIES = ("constitutional-law", "court-decision", "law", "court-rule",
+               "professional-conduct-rule", "agency-policy", "court-settlement",
+               "agency-condition-of-use", "federal-guidance", "scientific-recommendation",
+               "stated-commitment")
+Authority = Literal["constitutional-law", "court-decision", "law", "court-rule",
+                    "professional-conduct-rule", "agency-policy", "court-settlement",
+                    "agency-condition-of-use", "federal-guidance", "scientific-recommendation",
+                    "stated-commitment"]
+#: Who holds the record that would decide an unknown: resolved against the case's own actors,
+#: so a request never goes to a holder another jurisdiction's rule happens to name.
+HOLDERS = {
+    "acting-agency": "the agency that acted at the step",
+    "investigating-agency": "the investigating police agency",
+    "prosecuting-agency": "the prosecutor's office",
+    "court": "the court",
+    "fr-operator": "the agency that ran the face search",
+    "fr-vendor": "the face-recognition vendor",
+    "custodian": "the agency that held the accused",
+}
+Branch = Literal["police", "prosecution", "court", "corrections", "government", "other"]
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Za-z0-9.()]+)+$")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -54,26 +70,47 @@ class Citation(_Strict):
     url: str
 
 
+def _police() -> list[Branch]:
+    return ["police"]
+
+
 class Binds(_Strict):
-    """Whom a standard reaches. An agency is bound when it is listed, when it sits in a listed
-    state, or when it is a federal agency and the standard binds federal agencies."""
+    """Whom a standard reaches, as its text names it. An acting agency is bound when it is
+    listed (a local policy binds only that agency); when it belongs to a listed state, is not
+    federal, and is of a listed branch (a state statute binds that state's and its local
+    police, say, and never federal agencies); when it is federal and the standard binds
+    federal agencies; and every US prosecution is bound by a ``national`` standard (the duty
+    to disclose favorable evidence)."""
 
     description: str
     agencies: list[str] = Field(default_factory=list, description="Registry ids.")
     states: list[str] = Field(default_factory=list, description="Two-letter state codes.")
+    branches: list[Branch] = Field(default_factory=_police,
+                                   description="With `states`: which of their agencies.")
     federal: bool = False
+    national: bool = Field(False, description="Every US prosecution.")
+
+    @property
+    def jurisdictional(self) -> bool:
+        """Does the standard reach only some jurisdictions (an agency, some states)?"""
+        return bool(self.agencies or self.states) and not self.national
 
 
 class InForce(_Strict):
     start: str | int | None = Field(None, alias="from")
     until: str | int | None = Field(None, description="Last day in force; absent: still is.")
+    offenses_from: str | int | None = Field(
+        None, description="It applies only to offenses committed on or after this date "
+                          "(EDTF): under `then` read against the case's offense date, under "
+                          "`now` against as_of.")
     note: str | None = None
 
 
 class DecidesUnknown(_Strict):
     record: str = Field(description="The record that would decide the rule when the case is "
                                     "silent, e.g. 'the photo-array administration form'.")
-    held_by: str = Field(description="Who holds it: a registry id or a description.")
+    held_by: str = Field(description="Who holds it, as a role the case's own actors fill: "
+                                     + ", ".join(HOLDERS) + ".")
 
 
 class Rule(_Strict):
@@ -89,6 +126,12 @@ class Rule(_Strict):
     decides_unknown: DecidesUnknown
     counterfactual: str | None = Field(
         None, description="Sentence template: {event}, {date}, {harms}.")
+    premise: str | None = Field(None, description="What the rule presupposes, e.g. fr_used.")
+    court_decides: str | None = Field(
+        None, description="What only a court can decide (materiality, reliability): the record "
+                          "can show this rule failed, never that it was met.")
+    in_force: InForce | None = Field(None, description="When this provision differs from the "
+                                                       "standard's own dates.")
     note: str | None = None
 
 
@@ -109,6 +152,8 @@ class Protocol(_Strict):
     binds: Binds
     adopted: str | int | None = None
     in_force: InForce
+    premise: str | None = Field(None, description="What every rule presupposes, e.g. fr_used.")
+    replaced_by: str | None = Field(None, description="The protocol id that replaced it.")
     text_known: Literal["verified-text", "press-summary", "inference", "not-public"]
     summary: str
     sources: list[ProtocolSource] = Field(min_length=1)
@@ -123,6 +168,22 @@ class Protocol(_Strict):
     @property
     def until(self) -> Edtf | None:
         return parse_edtf(self.in_force.until) if self.in_force.until is not None else None
+
+    def timing(self, rule: Rule) -> tuple[Edtf | None, Edtf | None, Edtf | None]:
+        """When a rule is in force — (from, until, for offenses from) — its own dates where it
+        has them, else the standard's."""
+        own = rule.in_force or self.in_force
+
+        def date(value: str | int | None) -> Edtf | None:
+            return parse_edtf(value) if value is not None else None
+
+        offenses = own.offenses_from if own.offenses_from is not None \
+            else self.in_force.offenses_from
+        return date(own.start if own.start is not None else self.in_force.start), \
+            date(own.until if own.until is not None else self.in_force.until), date(offenses)
+
+    def premises(self, rule: Rule) -> tuple[str, ...]:
+        return tuple(p for p in (self.premise, rule.premise) if p)
 
     def check_of(self, rule: Rule) -> tuple[Check, Any]:
         """The registered check of a rule and its validated parameters."""
@@ -146,9 +207,22 @@ def _lint_meta(doc: Document, data: dict[str, Any], registry: Registry) -> list[
         out.append(doc.problem(("id",), f"protocol id {data['id']!r} must match the file name "
                                f"{expected_id!r}"))
     in_force = _sub(data, "in_force", dict)
+    if isinstance(data.get("replaced_by"), str) and in_force.get("until") is None:
+        out.append(doc.problem(("replaced_by",), "a replaced standard needs in_force.until, "
+                               "the last day it was in force"))
+    premise = data.get("premise")
+    if isinstance(premise, str) and premise not in PREMISES:
+        out.append(doc.problem(("premise",), f"unknown premise {premise!r}; known: "
+                               f"{', '.join(sorted(PREMISES))}", suggestion=suggest(premise,
+                                                                                     PREMISES)))
+    for i, state in enumerate(_sub(_sub(data, "binds", dict), "states", list)):
+        if isinstance(state, str) and not re.fullmatch(r"[A-Z]{2}", state):
+            out.append(doc.problem(("binds", "states", i), f"{state!r} is not a two-letter "
+                                   "state code"))
     for where, value in ((("adopted",), data.get("adopted")),
                          (("in_force", "from"), in_force.get("from")),
-                         (("in_force", "until"), in_force.get("until"))):
+                         (("in_force", "until"), in_force.get("until")),
+                         (("in_force", "offenses_from"), in_force.get("offenses_from"))):
         if isinstance(value, str | int) and not isinstance(value, bool):
             try:
                 parse_edtf(value)
@@ -181,10 +255,29 @@ def _lint_rule(doc: Document, at: FieldPath, rule: dict[str, Any], vocab: Vocabu
         if not applies:
             out.append(doc.problem((*at, "applies_to"), "a rule must apply to at least one "
                                    "event type"))
+        names = {*vocab.event_types, *vocab.families}
         for j, etype in enumerate(applies):
-            if isinstance(etype, str) and etype not in vocab.event_types:
-                out.append(doc.problem((*at, "applies_to", j), f"unknown event type {etype!r}",
-                                       suggestion=suggest(etype, vocab.event_types)))
+            if isinstance(etype, str) and etype not in names:
+                out.append(doc.problem((*at, "applies_to", j), f"unknown event type or family "
+                                       f"{etype!r}", suggestion=suggest(etype, names)))
+    holder = _sub(rule, "decides_unknown", dict).get("held_by")
+    if isinstance(holder, str) and holder not in HOLDERS:
+        out.append(doc.problem((*at, "decides_unknown", "held_by"), f"unknown record holder "
+                               f"{holder!r}; a rule names a role the case's actors fill: "
+                               f"{', '.join(HOLDERS)}", suggestion=suggest(holder, HOLDERS)))
+    premise = rule.get("premise")
+    if isinstance(premise, str) and premise not in PREMISES:
+        out.append(doc.problem((*at, "premise"), f"unknown premise {premise!r}; known: "
+                               f"{', '.join(sorted(PREMISES))}",
+                               suggestion=suggest(premise, PREMISES)))
+    own = _sub(rule, "in_force", dict)
+    for key in ("from", "until", "offenses_from"):
+        value = own.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            try:
+                parse_edtf(value)
+            except DateSyntaxError as err:
+                out.append(doc.problem((*at, "in_force", key), err.message))
     check_spec = rule.get("check")
     if not isinstance(check_spec, dict):
         return out

@@ -20,7 +20,7 @@ from .dates import Edtf, hull, parse_edtf
 from .registry import Registry
 from .vocabulary import Vocabulary
 
-__all__ = ["ActorView", "Case", "FactView", "role_label"]
+__all__ = ["ActorView", "AgencyView", "Case", "FactView", "role_label"]
 
 T = TypeVar("T")
 
@@ -121,6 +121,25 @@ class ActorView:
         return ", ".join(r.replace("-", " ") for r in self.roles) or self.id
 
 
+#: Roles that tell what an unregistered agency is, when the case file does not say.
+_BRANCH_OF_ROLE = {"investigating-agency": "police", "fr-operator": "police",
+                   "prosecuting-agency": "prosecution", "oversight-body": "government"}
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyView:
+    """The agency (or court) an actor stands for, with what binding turns on: its state, its
+    branch (police, prosecution, court, …) and its level (local, state, federal). ``id`` is the
+    registry id for a shared agency, else the case's actor id."""
+
+    id: str
+    name: str
+    state: str | None
+    branch: str | None
+    level: str | None
+    registered: bool
+
+
 @dataclass(eq=False)
 class Case:
     """A validated case file, ready for the graph, the engine and the views."""
@@ -182,6 +201,38 @@ class Case:
                 description=actor.description or (entry.description if entry else None),
             )
         return out
+
+    def agency(self, actor_id: str) -> AgencyView | None:
+        """The agency or court an actor belongs to — itself, or through its affiliations (a
+        detective's department, a unit's agency) — or None for a private person."""
+        seen: set[str] = set()
+        aid: str | None = actor_id
+        while aid and aid not in seen:
+            seen.add(aid)
+            view = self.actors[aid]
+            if view.actor.ref:
+                return self._registered_agency(view.actor.ref)
+            if view.kind in ("agency", "court"):
+                a = view.actor
+                branch: str | None = a.branch or (
+                    "court" if view.kind == "court" else next(
+                        (_BRANCH_OF_ROLE[r] for r in a.roles if r in _BRANCH_OF_ROLE), None))
+                return AgencyView(aid, view.label(), a.state or self.file.case.state, branch,
+                                  a.level, False)
+            aid = view.actor.affiliation
+        return None
+
+    def _registered_agency(self, rid: str) -> AgencyView | None:
+        seen: set[str] = set()
+        cur: str | None = rid
+        while cur and cur not in seen:
+            seen.add(cur)
+            entry = self.registry.actors[cur]
+            if entry.kind in ("agency", "court", "unit"):
+                return AgencyView(cur, entry.name, entry.state or self.file.case.state,
+                                  entry.branch, entry.level, True)
+            cur = entry.affiliation
+        return None
 
     def dates(self, event: Event | str) -> list[Edtf]:
         """The parsed dates of an event's live ``when`` claims."""

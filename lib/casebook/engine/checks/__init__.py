@@ -16,7 +16,14 @@ holds an account of the failure, and the dispute is shown, not resolved.
 
 from __future__ import annotations
 
-from . import facts, order, premises, provenance  # noqa: F401  (each registers its checks)
+from . import (  # noqa: F401  (each registers its checks)
+    disclosure,
+    facts,
+    identification,
+    order,
+    premises,
+    provenance,
+)
 from .base import CHECKS, PREMISES, Check, CheckContext, Outcome, Status, register, register_premise
 
 __all__ = ["CHECKS", "PREMISES", "Check", "CheckContext", "Outcome", "Status", "register",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from ...errors import suggest
 from ...model.case import Case
 from ...model.casefile import UNKNOWN, Claim, Event
+from ...model.quantities import QuantitySyntaxError, parse_quantity
 from ...model.vocabulary import Vocabulary
 
 __all__ = ["CHECKS", "PREMISES", "Check", "CheckContext", "Outcome", "Params", "Status",
@@ -127,21 +128,37 @@ def register(name: str, params: type[BaseModel], describe: Callable[[Any], str],
 def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and any(mark in value for mark in ("~", "..")):
+        try:
+            return parse_quantity(value).human()
+        except QuantitySyntaxError:
+            return value
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
 
 
 def judge(case: Case, claims: Sequence[Claim], owner_sources: Iterable[str],
-          ok: Callable[[Any], bool], what: str, wanted: str,
+          ok: Callable[[Any], bool | None], what: str, wanted: str,
           chain: tuple[str, ...] = ()) -> Outcome:
-    """Judge a fact's live claims against a predicate: the core of tri-state checking."""
+    """Judge a fact's live claims against a predicate: the core of tri-state checking.
+    ``ok`` may answer None for a value that cannot decide (a range across the threshold)."""
     owner_sources = list(owner_sources)
     results: dict[str, list[Claim]] = {"pass": [], "fail": []}
+    undecided: list[Claim] = []
     for claim in claims:
         if claim.rejected is None and claim.value != UNKNOWN:
-            results["pass" if ok(claim.value) else "fail"].append(claim)
+            verdict = ok(claim.value)
+            if verdict is None:
+                undecided.append(claim)
+            else:
+                results["pass" if verdict else "fail"].append(claim)
     if not results["pass"] and not results["fail"]:
+        if undecided:
+            values = "; ".join(show_value(c.value) for c in undecided)
+            return Outcome("unknown", f"The record gives {what} only as {values}, which does "
+                           f"not decide it; the rule requires {wanted}.",
+                           decided_by=(chain,) if chain else ())
         return Outcome("unknown", f"No source says {what}; the rule requires {wanted}.",
                        decided_by=(chain,) if chain else ())
     disputed = bool(results["pass"]) and bool(results["fail"])

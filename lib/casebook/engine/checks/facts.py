@@ -8,10 +8,12 @@ from pydantic import Field
 
 from ...model.case import ActorView
 from ...model.casefile import Event
+from ...model.quantities import Quantity, QuantitySyntaxError, parse_quantity
 from ...model.vocabulary import Vocabulary
 from .base import CheckContext, Outcome, Params, combine, fact_lint, judge, register, show_value
 
-__all__ = ["actor_fact_is", "fact_at_least", "fact_is", "offense_category_in"]
+__all__ = ["actor_fact_is", "fact_at_least", "fact_at_most", "fact_is", "none_of", "not_all_of",
+           "offense_category_in"]
 
 Scalar = bool | int | float | str
 
@@ -67,14 +69,131 @@ class FactAtLeastParams(Params):
     minimum: float
 
 
+def _quantity(value: Any) -> Quantity | None:
+    try:
+        return parse_quantity(value)
+    except QuantitySyntaxError:
+        return None
+
+
+def _number_lint(fact: str, vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], str]]:
+    bad = fact_lint(fact, [], vocab)
+    if not bad and vocab.facts[fact].type != "number":
+        bad.append((("fact",), f"{fact!r} is not a number fact"))
+    return bad
+
+
 @register("fact_at_least", FactAtLeastParams,
           describe=lambda p: f"{p.fact} is at least {p.minimum:g}",
-          lint=lambda p, v: fact_lint(p.fact, [], v))
+          lint=lambda p, v: _number_lint(p.fact, v))
 def fact_at_least(ctx: CheckContext, event: Event, p: FactAtLeastParams) -> Outcome:
-    return judge(ctx.case, event.facts.get(p.fact, []), event.sources,
-                 lambda v: isinstance(v, (int, float)) and v >= p.minimum,
+    """A range decides only when all of it is on one side of the minimum."""
+    def ok(value: Any) -> bool | None:
+        q = _quantity(value)
+        return q.at_least(p.minimum) if q else False
+
+    return judge(ctx.case, event.facts.get(p.fact, []), event.sources, ok,
                  f"{_human_fact(ctx, p.fact)} at {ctx.label(event)}", f"at least {p.minimum:g}",
                  (event.id,))
+
+
+class FactAtMostParams(Params):
+    fact: str
+    maximum: float
+
+
+@register("fact_at_most", FactAtMostParams,
+          describe=lambda p: f"{p.fact} is at most {p.maximum:g}",
+          lint=lambda p, v: _number_lint(p.fact, v))
+def fact_at_most(ctx: CheckContext, event: Event, p: FactAtMostParams) -> Outcome:
+    """A range decides only when all of it is on one side of the maximum."""
+    def ok(value: Any) -> bool | None:
+        q = _quantity(value)
+        return q.at_most(p.maximum) if q else False
+
+    return judge(ctx.case, event.facts.get(p.fact, []), event.sources, ok,
+                 f"{_human_fact(ctx, p.fact)} at {ctx.label(event)}", f"at most {p.maximum:g}",
+                 (event.id,))
+
+
+class FactsParams(Params):
+    facts: list[str] = Field(min_length=1)
+
+
+def _facts_lint(p: FactsParams, vocab: Vocabulary) -> list[tuple[tuple[str | int, ...], str]]:
+    bad: list[tuple[tuple[str | int, ...], str]] = []
+    for i, fact in enumerate(p.facts):
+        for _where, message in fact_lint(fact, [], vocab):
+            bad.append((("facts", i), message))
+        if fact in vocab.facts and vocab.facts[fact].type != "bool":
+            bad.append((("facts", i), f"{fact!r} is not a true/false fact"))
+    return bad
+
+
+def _each(ctx: CheckContext, event: Event, facts: list[str]) -> list[Outcome]:
+    """Each listed fact of the event judged as 'true'."""
+    return [judge(ctx.case, event.facts.get(f, []), event.sources, lambda v: v is True,
+                  f"{_human_fact(ctx, f)} at {ctx.label(event)}", "true", (event.id,))
+            for f in facts]
+
+
+@register("none_of", FactsParams,
+          describe=lambda p: "none of " + ", ".join(p.facts) + " is true",
+          lint=_facts_lint)
+def none_of(ctx: CheckContext, event: Event, p: FactsParams) -> Outcome:
+    """Fails when the record shows any listed fact true (e.g. a suggestive comment, or a
+    suspect who stood out); passes only when every one is shown false."""
+    each = _each(ctx, event, p.facts)
+    true = [o for o in each if o.status == "pass"]
+    if true:
+        return Outcome("fail", " ".join(o.explanation.replace("; the rule requires true.", ".")
+                                        for o in true),
+                       tuple(c for o in true for c in o.decided_by),
+                       frozenset().union(*(o.accounts for o in true)),
+                       frozenset().union(*(o.sources for o in true)),
+                       any(o.disputed for o in true))
+    disputed = [o for o in each if o.disputed]
+    if disputed:
+        return Outcome("fail", " ".join(o.explanation for o in disputed),
+                       tuple(c for o in disputed for c in o.decided_by),
+                       frozenset().union(*(o.accounts for o in disputed)),
+                       frozenset().union(*(o.sources for o in disputed)), True)
+    if all(o.status == "fail" for o in each):  # every fact recorded false
+        return Outcome("pass", "The record shows none of " + ", ".join(
+            _human_fact(ctx, f) for f in p.facts) + f" at {ctx.label(event)}.",
+            tuple(c for o in each for c in o.decided_by),
+            frozenset().union(*(o.accounts for o in each)),
+            frozenset().union(*(o.sources for o in each)))
+    missing = [f for f, o in zip(p.facts, each, strict=True) if o.status == "unknown"]
+    return Outcome("unknown", "No source says whether " + " or ".join(
+        _human_fact(ctx, f) for f in missing) + f" at {ctx.label(event)}.")
+
+
+@register("not_all_of", FactsParams,
+          describe=lambda p: "not all of " + ", ".join(p.facts) + " are true",
+          lint=_facts_lint)
+def not_all_of(ctx: CheckContext, event: Event, p: FactsParams) -> Outcome:
+    """Fails only when the record shows every listed fact true (e.g. a false statement in an
+    affidavit, and made knowingly or recklessly); passes when one is shown false; otherwise
+    unknown."""
+    each = _each(ctx, event, p.facts)
+    false = [o for o in each if o.status == "fail" and not o.disputed]
+    if false:
+        return Outcome("pass", " ".join(o.explanation.replace("; the rule requires true.", ".")
+                                        for o in false),
+                       tuple(c for o in false for c in o.decided_by),
+                       frozenset().union(*(o.accounts for o in false)),
+                       frozenset().union(*(o.sources for o in false)))
+    if all(o.status in ("pass", "fail") for o in each):  # every one true, some disputed
+        return Outcome("fail", " ".join(o.explanation.replace("; the rule requires true.", ".")
+                                        for o in each),
+                       tuple(c for o in each for c in o.decided_by),
+                       frozenset().union(*(o.accounts for o in each)),
+                       frozenset().union(*(o.sources for o in each)),
+                       any(o.disputed for o in each))
+    missing = [f for f, o in zip(p.facts, each, strict=True) if o.status == "unknown"]
+    return Outcome("unknown", "No source says whether " + " or ".join(
+        _human_fact(ctx, f) for f in missing) + f" at {ctx.label(event)}.")
 
 
 class ActorFactIsParams(Params):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model.casefile import Event
 from .base import CheckContext, Outcome, register_premise
+from .provenance import fr_outputs_upstream
 
 __all__ = ["fr_premise"]
 
@@ -12,7 +13,9 @@ __all__ = ["fr_premise"]
 def fr_premise(ctx: CheckContext, event: Event) -> Outcome | None:
     """When the record disputes whether facial recognition was used at all (the ``fr_used``
     fact, on this event or upstream), a finding premised on it cannot be decided: unknown.
-    When every account says it was not used: not applicable. Otherwise None (go on)."""
+    When every account says it was not used, or no face-recognition output lies upstream of
+    a step that is not itself a face search: not applicable — a rule about face recognition
+    never passes where none was used. Otherwise None (go on)."""
     nodes = [event.id, *sorted(ctx.ancestors(event.id))]
     for node in nodes:
         ev = ctx.case.event_by_id.get(node)
@@ -32,4 +35,7 @@ def fr_premise(ctx: CheckContext, event: Event) -> Outcome | None:
         if view.value is False:
             return Outcome("not_applicable", f"Every account says no facial recognition "
                            f"was used ({ev.id}).", ((ev.id, event.id),))
+    if event.type != "fr-search" and not fr_outputs_upstream(ctx, event):
+        return Outcome("not_applicable", f"No facial-recognition output lies upstream of "
+                       f"{ctx.label(event)}.")
     return None

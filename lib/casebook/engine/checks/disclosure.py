@@ -1,0 +1,141 @@
+"""Checks of disclosure to the defense: was evidence favorable to the accused given to the
+defense before the trial or the plea?
+
+The record decides the facts — which items were favorable, whether and when each reached the
+defense, when withheld items surfaced — never whether the evidence was *material*: that, and
+so whether the duty was violated, is a court's question (the rule says so in its
+``court_decides``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from ...model.casefile import Event, Evidence
+from ...model.vocabulary import Vocabulary
+from .base import CheckContext, Outcome, Params, fact_lint, register
+
+__all__ = ["disclosed_before"]
+
+
+class DisclosedBeforeParams(Params):
+    fact: str = Field("favorable_to_accused",
+                      description="The evidence fact that marks what had to be disclosed, e.g. "
+                                  "favorable_to_accused or impeachment_evidence.")
+
+
+def _lint(p: DisclosedBeforeParams, vocab: Vocabulary) -> list[tuple[tuple[str | int, ...],
+                                                                      str]]:
+    return fact_lint(p.fact, [], vocab)
+
+
+def _months(days: int) -> str:
+    months = days / 30.44
+    return f"{days} days" if months < 2 else f"about {round(months)} months"
+
+
+def _span(lo: int, hi: int) -> str:
+    """A gap of days given by date bounds, in words: '14 months', '13 to 15 months'."""
+    if lo == hi:
+        return _months(lo)
+    return f"between {_months(max(lo, 0))} and {_months(hi)}"
+
+
+def _existed_by(ctx: CheckContext, item_id: str, event: Event) -> bool | None:
+    """Did the item exist by the event? True when a step that made it came definitely
+    before (or it is upstream of the event), False when every maker came definitely after,
+    None when the dates cannot tell. An item nothing made existed from the start."""
+    if item_id in ctx.ancestors(event.id):
+        return True
+    makers = [u for u in ctx.graph.predecessors(item_id)
+              if ctx.graph.nodes[u]["node_type"] == "event"]
+    if not makers:
+        return True
+    lo, hi = ctx.case.bounds(event)
+    bounds = [ctx.case.bounds(m) for m in makers]
+    if any(b[1] < lo for b in bounds):
+        return True
+    if all(b[0] > hi for b in bounds):
+        return False
+    return None
+
+
+def _handed_over(ctx: CheckContext, item_id: str, types: tuple[str, ...]) -> list[Event]:
+    return [e for e in ctx.case.events if e.type in types and item_id in e.uses]
+
+
+@register("disclosed_before", DisclosedBeforeParams,
+          describe=lambda p: f"evidence marked {p.fact} was disclosed to the defense before it",
+          lint=_lint)
+def disclosed_before(ctx: CheckContext, event: Event, p: DisclosedBeforeParams) -> Outcome:
+    """At a trial or plea: every item the record marks ``fact`` (true), that existed by then
+    and that the prosecution or the police held (evidence the police held counts as the
+    prosecution's), was disclosed before it — by a ``disclosure`` event that used it, or by
+    the item's ``disclosed_to_defense`` fact. Fails on an item shown withheld (the fact false,
+    or a disclosure or ``evidence-surfaced`` event after the step), saying for how long."""
+    case = ctx.case
+    lo, hi = case.bounds(event)
+    marked: list[tuple[str, Evidence]] = []
+    for item_id, item in case.evidence.items():
+        view = case.fact(item, p.fact)
+        if view.value is True or (view.disputed and True in view.values):
+            holder = case.actors.get(item.held_by) if item.held_by else None
+            if holder is not None and "defense-counsel" in holder.roles:
+                continue
+            if _existed_by(ctx, item_id, event) is not False:
+                marked.append((item_id, item))
+    label = ctx.label(event)
+    what = p.fact.replace("_", " ")
+    if not marked:
+        return Outcome("unknown", f"The record marks no evidence as {what} before {label}; "
+                       "whether any existed is what the prosecution's and the police's files "
+                       "would show.",
+                       ask="the prosecution's and the police's files: every item favorable to "
+                           "the accused, and the record of what was disclosed and when")
+    withheld: list[str] = []
+    unknown: list[str] = []
+    sources: set[str] = set()
+    chains: list[tuple[str, ...]] = []
+    for item_id, item in marked:
+        before = [e for e in _handed_over(ctx, item_id, ("disclosure",))
+                  if case.bounds(e)[1] < lo]
+        if before:
+            continue
+        fact = case.fact(item, "disclosed_to_defense")
+        later = sorted(_handed_over(ctx, item_id, ("disclosure", "evidence-surfaced")),
+                       key=lambda e: case.bounds(e))
+        later = [e for e in later if case.bounds(e)[0] > hi]
+        if fact.value is True and not later:
+            continue
+        if fact.value is False or later:
+            if later:
+                first = later[0]
+                f_lo, f_hi = case.bounds(first)
+                gap = _span((f_lo - hi).days, (f_hi - lo).days) \
+                    if date.min not in (f_lo, lo) and date.max not in (f_hi, hi) else "a time"
+                withheld.append(f"{item_id} ({item.summary or item.kind}) was not disclosed "
+                                f"before {label}; it reached the defense or surfaced at "
+                                f"{ctx.label(first)}, {gap} later")
+                sources |= set(first.sources)
+                chains.append((item_id, first.id))
+            else:
+                withheld.append(f"{item_id} ({item.summary or item.kind}) was not disclosed "
+                                f"to the defense before {label}")
+                chains.append((item_id, event.id))
+            for claim in fact.known_claims:
+                sources |= set(claim.sources or item.sources)
+            sources |= set(item.sources)
+            continue
+        unknown.append(item_id)
+    if withheld:
+        return Outcome("fail", "On the record: " + "; ".join(withheld) + ".", tuple(chains),
+                       case.accounts(sources), frozenset(sources))
+    if unknown:
+        return Outcome("unknown", f"The record does not say whether {', '.join(unknown)} "
+                       f"reached the defense before {label}.",
+                       ask=f"the discovery record: what was disclosed to the defense before "
+                           f"{label}, and when ({', '.join(unknown)})")
+    return Outcome("pass", f"Every item marked {what} was disclosed before {label}.",
+                   ((event.id,),))
