@@ -127,7 +127,8 @@ def test_check_json_carries_the_documented_columns(capsys: pytest.CaptureFixture
     data = json.loads(capsys.readouterr().out)
     assert data["lens"] == "best" and data["disclaimer"]
     assert set(data["findings"][0]) == set(COLUMNS)
-    assert data["earliest_preventable"]["event"] == "fr-search"
+    assert data["earliest_preventable"]["event"] == "warrant-request"  # binding ranks first
+    assert data["custody"] == {"min_days": 2, "max_days": 2, "text": "2 days"}
     assert data["discovery"] and data["counterfactuals"]
 
 

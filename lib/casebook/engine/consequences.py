@@ -12,6 +12,7 @@ failed step, never that the outcome would certainly have differed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import networkx as nx
 import pandas as pd
@@ -20,7 +21,7 @@ from ..model.case import Case
 from .findings import DISCLAIMER
 from .protocols import Protocol
 
-__all__ = ["DISCLAIMER", "Consequences", "consequences", "discovery_list"]
+__all__ = ["DISCLAIMER", "Consequences", "consequences", "custody", "discovery_list"]
 
 
 @dataclass(frozen=True)
@@ -72,22 +73,28 @@ def consequences(case: Case, findings: pd.DataFrame, protocols: list[Protocol]
         rows.append({"rule": v["rule"], "protocol": v["protocol"], "event": v["event"],
                      "event_date": v["event_date"], "event_earliest": v["event_earliest"],
                      "harms": reached, "all_harms": set(reached) == set(harms),
-                     "basis": v["basis"], "severity": v["severity"]})
+                     "basis": v["basis"], "severity": v["severity"],
+                     "binding": v["binds"] == "yes" and v["in_force"] == "yes"})
     chains = pd.DataFrame(rows, columns=["rule", "protocol", "event", "event_date",
                                          "event_earliest", "harms", "all_harms", "basis",
-                                         "severity"])
+                                         "severity", "binding"])
     earliest = None
     if harms and not chains.empty:
         order = {n: i for i, n in enumerate(nx.topological_sort(graph))}
         full = chains[chains["all_harms"]]
         if not full.empty:
-            best = min(full.itertuples(), key=lambda r: (case.bounds(r.event), order[r.event],
-                                                         r.rule))
+            # a standard that bound the step is the point a trainer would teach; a benchmark
+            # from elsewhere comes first only where no binding standard failed
+            best = min(full.itertuples(), key=lambda r: (not r.binding, case.bounds(r.event),
+                                                         order[r.event], r.rule))
+            bench = "" if best.binding else (
+                " (a benchmark here: the standard did not bind the agency at that step "
+                "or was not in force)")
             earliest = {"event": best.event, "rule": best.rule, "protocol": best.protocol,
-                        "event_date": best.event_date,
+                        "event_date": best.event_date, "binding": bool(best.binding),
                         "sentence": f"Every harm in this case ({_harm_list(case, harms)}) "
                                     f"depends on {_event_words(case, best.event)}, where "
-                                    f"{best.rule} was not met."}
+                                    f"{best.rule} was not met{bench}."}
     by_id = {p.id: p for p in protocols}
     counterfactuals: dict[str, str] = {}
     for proto_id, group in chains.groupby("protocol", sort=True):
@@ -112,7 +119,7 @@ def discovery_list(findings: pd.DataFrame) -> pd.DataFrame:
     cols = ["held_by", "record", "rules", "events"]
     if findings.empty:
         return pd.DataFrame(columns=cols)
-    unknown = findings[findings["status"] == "unknown"]
+    unknown = findings[(findings["status"] == "unknown") & (findings["discovery_record"] != "")]
     rows = []
     for (holder, record), group in unknown.groupby(["discovery_held_by", "discovery_record"],
                                                    sort=True):
@@ -121,3 +128,51 @@ def discovery_list(findings: pd.DataFrame) -> pd.DataFrame:
                      "events": ", ".join(sorted(set(group["event"])))})
     return pd.DataFrame(rows, columns=cols)
 
+
+
+def custody(case: Case) -> dict[str, int | str] | None:
+    """How long the accused was held — detention and prison together — as the fewest and
+    most days the dates allow (spans that overlap counted once), or None when no custody is
+    dated. Open ends are not guessed: a span with an unknown end counts from its start to its
+    earliest possible end."""
+    spans: list[tuple[date, date, date, date]] = []
+    members = set(case.vocabulary.event_types_of(["custody"]))
+    for ev in case.events:
+        if ev.type not in members or ev.context:
+            continue
+        for d in case.dates(ev):
+            start, end = (d.start, d.end) if d.is_span else (d, d)
+            if start is None or end is None:
+                continue
+            spans.append((start.earliest, start.latest, end.earliest, end.latest))
+    spans = [s for s in spans if date.min not in s and date.max not in s]
+    if not spans:
+        return None
+    # fewest: each span from its latest start to its earliest end; most: earliest start to
+    # latest end; overlaps merged on the widest reading, so no day counts twice
+    least = _union_days([(s[1], s[2]) for s in spans])
+    most = _union_days([(s[0], s[3]) for s in spans])
+    return {"min_days": least, "max_days": most, "text": _days_text(least, most)}
+
+
+def _union_days(spans: list[tuple[date, date]]) -> int:
+    total, end = 0, date.min
+    for lo, hi in sorted(spans):
+        if hi < lo:
+            continue
+        if lo > end:
+            total += (hi - lo).days + 1
+        elif hi > end:
+            total += (hi - end).days
+        end = max(end, hi)
+    return total
+
+
+def _days_text(lo: int, hi: int) -> str:
+    def one(days: int) -> str:
+        if days >= 730:
+            return f"{days / 365.25:.1f} years"
+        if days >= 60:
+            return f"{round(days / 30.44)} months"
+        return f"{days} day{'s' if days != 1 else ''}"
+    return one(lo) if one(lo) == one(hi) else f"{one(lo)} to {one(hi)}"

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..paths import protocols_dir
+from ..paths import protocols_dir, vocabulary_path
 
 __all__ = ["FACT_CHECKS", "INCIDENT_ROLES", "INCIDENT_USES", "PLANTED_INCIDENT_EVENTS",
            "PLANTED_INCIDENT_TYPES", "PLANTS", "PLANT_BY_NAME", "PLANT_STATES", "Plant",
@@ -121,13 +121,17 @@ class ProtocolRule:
 
 @functools.cache
 def protocol_rules() -> tuple[ProtocolRule, ...]:
-    """Every rule of data/protocols/*.yaml, read as plain YAML."""
+    """Every rule of data/protocols/*.yaml, read as plain YAML, its families of event types
+    (data/vocabulary.yaml) spelled out."""
+    vocabulary = yaml.safe_load(vocabulary_path().read_text(encoding="utf-8"))
+    families = {k: v["members"] for k, v in (vocabulary.get("families") or {}).items()}
     out = []
     for path in sorted(protocols_dir().glob("*.yaml")):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []:
             [(name, params)] = rule["check"].items()
+            types = [m for t in rule["applies_to"] for m in families.get(t, [t])]
             out.append(ProtocolRule(rule["id"], path.name, name, params or {},
-                                    tuple(rule["applies_to"])))
+                                    tuple(dict.fromkeys(types))))
     return tuple(out)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..engine.consequences import consequences, discovery_list
+from ..engine.consequences import consequences, custody, discovery_list
 from ..engine.findings import DISCLAIMER
 from ..engine.protocols import Protocol
 from ..model.case import Case
@@ -40,6 +40,7 @@ def check_summary(case: Case, findings: pd.DataFrame, protocols: list[Protocol]
         "earliest_preventable": cons.earliest,
         "counterfactuals": cons.counterfactuals,
         "discovery": discovery_list(findings).to_dict(orient="records"),
+        "custody": custody(case),
     }
 
 
