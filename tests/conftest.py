@@ -12,14 +12,18 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 WILLIAMS = ROOT / "casefile" / "williams-shinola.yaml"
 REFERENCE = ROOT.parent / "shared" / "reference"
+#: The project's own research notes (docs/reference/): stored public pages, in our words, with
+#: their URLs — the source of the cases and standards added beyond the shared reference.
+OWN_REFERENCE = ROOT / "docs" / "reference"
 
 
 def reference_text() -> str:
-    """All of the reference material beside the checkout (skips the test when it is absent)."""
+    """All of the reference material: the shared reference beside the checkout (skips the
+    test when it is absent) and the project's own research notes."""
     if not REFERENCE.is_dir():
         pytest.skip(f"the reference folder {REFERENCE} is not beside the checkout")
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(REFERENCE.rglob("*"))
-                     if p.is_file())
+    files = [*sorted(REFERENCE.rglob("*")), *sorted(OWN_REFERENCE.glob("*.md"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files if p.is_file())
 
 
 _EXPECT = re.compile(r"^# expect: (\d+):(\d+) (\S*): (.*?)(?: \| did you mean `(.+)`)?$")
