@@ -173,7 +173,7 @@ def test_williams_durations_come_from_the_date_bounds(corpus: cb.Corpus) -> None
     assert (offense["earliest"], offense["latest"]) == (date(2018, 10, 1), date(2018, 10, 31))
     assert not offense["exact"]  # a month stays a month: no day is invented
     order = steps[steps["case"] == "williams-shinola"]["step"].tolist()
-    assert order == ["offense", "fr-search", "photo-lineup", "warrant", "arrest", "dismissal"]
+    assert order == ["offense", "fr-search", "identification", "warrant", "arrest", "dismissal"]
 
 
 def test_fixture_durations_are_exact_days(corpus: cb.Corpus) -> None:
