@@ -34,6 +34,7 @@ lab: venv
 
 schema: venv
 	@$(BIN)/python -m casebook.model.schema --write
+	@$(BIN)/python -m casebook.views.standards_doc --write
 
 bench: venv-test
 	@$(BIN)/python bench/load.py

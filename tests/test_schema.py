@@ -50,3 +50,10 @@ def test_williams_case_file_points_editors_at_the_schema() -> None:
         pytest.skip("williams-shinola.yaml not written yet")
     first = WILLIAMS.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../docs/casefile.schema.json"
+
+
+def test_committed_standards_page_is_not_stale() -> None:
+    from casebook.views.standards_doc import STANDARDS_DOC, render_standards_doc
+
+    committed = (ROOT / STANDARDS_DOC).read_text(encoding="utf-8")
+    assert committed == render_standards_doc(), "run `make schema`"

@@ -16,10 +16,25 @@ import yaml
 
 from ..paths import protocols_dir, vocabulary_path
 
-__all__ = ["FACT_CHECKS", "INCIDENT_ROLES", "INCIDENT_USES", "PLANTED_INCIDENT_EVENTS",
-           "PLANTED_INCIDENT_TYPES", "PLANTS", "PLANT_BY_NAME", "PLANT_STATES", "Plant",
-           "ProtocolRule", "Rules", "Scalar", "protocol_rules", "rules_checking",
-           "rules_reading"]
+__all__ = [
+    "BASELINE_ONLY",
+    "FACT_CHECKS",
+    "INCIDENT_ROLES",
+    "INCIDENT_USES",
+    "MULTI_FACT_CHECKS",
+    "PLANTED_INCIDENT_EVENTS",
+    "PLANTED_INCIDENT_TYPES",
+    "PLANTS",
+    "PLANT_BY_NAME",
+    "PLANT_STATES",
+    "Plant",
+    "ProtocolRule",
+    "Rules",
+    "Scalar",
+    "protocol_rules",
+    "rules_checking",
+    "rules_reading",
+]
 
 # -- the plantable failures ----------------------------------------------------------------
 #
@@ -78,7 +93,16 @@ INCIDENT_USES: dict[str, tuple[str, ...]] = {
 
 
 #: Checks this module knows how to read: what fact they read and on which node.
-FACT_CHECKS = ("fact_is", "fact_at_least", "actor_fact_is", "offense_category_in")
+FACT_CHECKS = ("fact_is", "fact_at_least", "fact_at_most", "actor_fact_is",
+               "offense_category_in")
+#: Checks of several true/false facts of the event: ``none_of`` fails when any one is true,
+#: ``not_all_of`` only when all are.
+MULTI_FACT_CHECKS = ("none_of", "not_all_of")
+#: Checks an incident cannot plant a failure of, with the reason; the clean baseline still
+#: checks that they neither fail nor stay unknown there.
+BASELINE_ONLY = {
+    "not_shown_before": "an incident shows the witness one identification procedure only",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +122,19 @@ class ProtocolRule:
             return "offense_category"
         return str(self.params.get("fact", "")) if self.check in FACT_CHECKS else ""
 
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """Every fact the rule reads: its one fact, or the list of a several-fact check."""
+        if self.check in MULTI_FACT_CHECKS:
+            return tuple(self.params.get("facts") or ())
+        return (self.fact,) if self.fact else ()
+
+    def tripped_by(self, planted: set[str]) -> bool:
+        """Does writing ``planted`` facts with failing values make the rule fail?"""
+        if self.check == "not_all_of":
+            return bool(self.facts) and set(self.facts) <= planted
+        return bool(set(self.facts) & planted)
+
     def node(self, event: str) -> str | None:
         """The incident node whose fact this rule reads when checked at ``event``."""
         if self.check == "offense_category_in" or self.params.get("target") == "offense":
@@ -111,9 +148,16 @@ class ProtocolRule:
 
     def passes(self, value: Scalar) -> bool:
         """Does a single, undisputed ``value`` of its fact meet this rule?"""
-        if self.check == "fact_at_least":
-            return isinstance(value, int | float) and not isinstance(value, bool) \
-                and value >= float(self.params["minimum"])
+        if self.check in ("fact_at_least", "fact_at_most"):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                return False
+            if self.check == "fact_at_most":
+                return value <= float(self.params["maximum"])
+            return value >= float(self.params["minimum"])
+        if self.check == "none_of":
+            return value is False
+        if self.check == "not_all_of":
+            return value is False
         expected = self.params.get("categories") if self.check == "offense_category_in" \
             else self.params.get("expected")
         return value in (expected or [])
@@ -136,11 +180,13 @@ def protocol_rules() -> tuple[ProtocolRule, ...]:
 
 
 @functools.cache
-def rules_reading(fact: str, on: tuple[str, ...]) -> dict[str, Rules]:
-    """The rules that read ``fact`` on one of the nodes ``on``, by incident event."""
+def rules_reading(fact: str, on: tuple[str, ...], also: tuple[str, ...] = ()
+                  ) -> dict[str, Rules]:
+    """The rules that ``fact`` (written with ``also``) trips on one of the nodes ``on``, by
+    incident event."""
     found: dict[str, list[str]] = {}
     for rule in protocol_rules():
-        if rule.fact != fact:
+        if not rule.tripped_by({fact, *also}):
             continue
         for event, etype in PLANTED_INCIDENT_TYPES.items():
             if etype in rule.applies_to and rule.node(event) in on:
@@ -173,6 +219,7 @@ class Plant:
     on: tuple[str, ...]
     clean: Scalar | None = None  # None: a provenance (graph) row, not a single fact
     failing: Scalar | None = None
+    also: tuple[str, ...] = ()  # facts written with ``fact``, with the same values
     fail_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     unknown_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     group: str = ""  # at most one row of a group per incident
@@ -187,7 +234,7 @@ class Plant:
         """The rules that must fail when this row is planted, by incident event."""
         if self.graph:
             return rules_checking(tuple(self.fail_checks.items()))
-        return rules_reading(self.fact, self.on)
+        return rules_reading(self.fact, self.on, self.also)
 
     @property
     def unknowns(self) -> dict[str, Rules]:
@@ -198,8 +245,8 @@ class Plant:
 
 
 def _fact(name: str, summary: str, fact: str, on: tuple[str, ...], clean: Scalar,
-          failing: Scalar, requires: str = "") -> Plant:
-    return Plant(name, summary, fact, on, clean, failing, requires=requires)
+          failing: Scalar, requires: str = "", also: tuple[str, ...] = ()) -> Plant:
+    return Plant(name, summary, fact, on, clean, failing, requires=requires, also=also)
 
 
 _WARRANT_STEPS = ("warrant-request", "warrant-issued", "arrest")

@@ -17,7 +17,7 @@ from ...model.casefile import Event, Evidence
 from ...model.vocabulary import Vocabulary
 from .base import CheckContext, Outcome, Params, fact_lint, register
 
-__all__ = ["disclosed_before"]
+__all__ = ["COURT_STEPS", "disclosed_before", "disclosed_before_court"]
 
 
 class DisclosedBeforeParams(Params):
@@ -139,3 +139,66 @@ def disclosed_before(ctx: CheckContext, event: Event, p: DisclosedBeforeParams) 
                            f"{label}, and when ({', '.join(unknown)})")
     return Outcome("pass", f"Every item marked {what} was disclosed before {label}.",
                    ((event.id,),))
+
+
+#: Court steps the defense goes through: withheld evidence missing at one of them was late.
+COURT_STEPS = ("charge", "arraignment", "court-hearing", "trial", "guilty-plea")
+
+
+@register("disclosed_before_court", DisclosedBeforeParams,
+          describe=lambda p: f"evidence marked {p.fact} reached the defense before the court "
+                             "steps it could bear on",
+          lint=_lint)
+def disclosed_before_court(ctx: CheckContext, event: Event, p: DisclosedBeforeParams
+                           ) -> Outcome:
+    """At a ``disclosure`` or ``evidence-surfaced`` event: each item it hands over that the
+    record marks ``fact`` — was it in the state's hands before a court step (charge,
+    arraignment, hearing, trial, plea) that the defense went through without it? Fails, saying
+    for how long it was kept, when an item existed definitely before a court step that came
+    definitely before this event; passes when no court step lay between; ``unknown`` when the
+    dates cannot tell. Whether the delay violated the duty is for a court."""
+    case = ctx.case
+    items = [i for i in event.uses if i in case.evidence
+             and case.fact(case.evidence[i], p.fact).value is True]
+    label = ctx.label(event)
+    if not items:
+        return Outcome("not_applicable", f"Nothing {label} handed over is marked "
+                       f"{p.fact.replace('_', ' ')}.")
+    e_lo, e_hi = case.bounds(event)
+    steps = sorted((s for s in case.events if s.type in COURT_STEPS and not s.context),
+                   key=lambda s: case.bounds(s))
+    late: list[str] = []
+    chains: list[tuple[str, ...]] = []
+    unsure: list[str] = []
+    for item_id in items:
+        made = [u for u in ctx.graph.predecessors(item_id)
+                if ctx.graph.nodes[u]["node_type"] == "event"]
+        made_hi = max((case.bounds(m)[1] for m in made), default=date.min)
+        made_lo = min((case.bounds(m)[0] for m in made), default=date.min)
+        missed = [s for s in steps if made_hi < case.bounds(s)[0] and case.bounds(s)[1] < e_lo]
+        maybe = [s for s in steps
+                 if not (case.bounds(s)[0] > e_hi or case.bounds(s)[1] < made_lo)]
+        if missed:
+            first = missed[0]
+            gap = (_span((e_lo - made_hi).days, (e_hi - made_lo).days)
+                   if made and date.min not in (made_lo, e_lo) and date.max not in (e_hi,)
+                   else "an unknown time")
+            kept_from = f" from {ctx.label(case.event_by_id[made[0]])}" if made else ""
+            item = case.evidence[item_id]
+            late.append(f"{item_id} ({item.summary or item.kind}) was in the state's hands"
+                        f"{kept_from} and reached the defense only at {label}, {gap} later — "
+                        f"after {ctx.label(first)}")
+            chains.append((item_id, first.id, event.id))
+        elif maybe:
+            unsure.append(item_id)
+    if late:
+        sources = frozenset(event.sources)
+        return Outcome("fail", "On the record: " + "; ".join(late) + ".", tuple(chains),
+                       case.accounts(sources), sources)
+    if unsure:
+        return Outcome("unknown", f"The dates do not tell whether {', '.join(unsure)} existed "
+                       f"before the court steps that preceded {label}.",
+                       ask="the dated discovery record and the date each item was made")
+    return Outcome("pass", f"No court step came between the making of "
+                   f"{', '.join(items)} and {label}.", ((event.id,),),
+                   case.accounts(event.sources), frozenset(event.sources))
