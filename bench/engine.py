@@ -1,7 +1,8 @@
 """Benchmark: every protocol evaluated on synthetic cases.
 
 Run: ``.venv/bin/python bench/engine.py [--quick]`` (also part of ``make bench``). Prints a
-Markdown table for docs/benchmarks.md: evaluate() alone on one big case (median of cold runs),
+Markdown table for docs/benchmarks.md: evaluate() alone on one big case (median of cold runs,
+each on a freshly loaded case: the graph and the judgement are kept with a loaded case),
 and load + evaluate for many 50-event cases on two worker processes.
 """
 
@@ -45,9 +46,9 @@ def main() -> None:
         case_file = synth_case(n, seed=n)
         path = tmp / f"{case_file.case_id}.yaml"
         path.write_text(case_file.text, encoding="utf-8")
-        case = load_case(path)
         times, rows = [], 0
         for _ in range(reps):
+            case = load_case(path)  # fresh: the graph and the judgement are kept with a case
             t = time.perf_counter()
             rows = len(evaluate(case, protocols, lens="best", as_of="2026-11-22"))
             times.append(time.perf_counter() - t)
