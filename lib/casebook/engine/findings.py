@@ -98,8 +98,8 @@ def acting_agency_views(case: Case, event: Event) -> list[list[AgencyView]]:
     accounts = [_views(case, [v]) for v in ran.values if isinstance(v, str)]
     if accounts and all(accounts):
         return accounts
-    return [_views(case, (a.id for a in case.actors.values()
-                          if set(a.roles) & set(CASE_AGENCY_ROLES)))]
+    return [case.once("case agencies", lambda: _views(
+        case, (a.id for a in case.actors.values() if set(a.roles) & set(CASE_AGENCY_ROLES))))]
 
 
 def _registry_chain(case: Case, rid: str) -> set[str]:
@@ -159,7 +159,8 @@ class _EventInfo:
 
 
 def _offense_window(case: Case, event: Event, upstream: set[str]) -> Edtf | None:
-    offenses = [e for e in case.events if e.type == "offense" and not e.context]
+    offenses = case.once("offenses", lambda: [e for e in case.events
+                                              if e.type == "offense" and not e.context])
     near = [e for e in offenses if e.id in upstream] or offenses
     if not near:
         return None
@@ -277,11 +278,14 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
 
 
 def _premise(ctx: CheckContext, event: Event, names: Iterable[str | None]) -> Outcome | None:
-    """The first premise (of the check, of the event type) that settles the finding."""
+    """The first premise (of the standard, the rule, the check, the event type) that settles
+    the finding; each premise is judged once per step."""
     for name in dict.fromkeys(n for n in names if n):
-        settled = PREMISES[name](ctx, event)
-        if settled is not None:
-            return settled
+        key = (name, event.id)
+        if key not in ctx.premises:
+            ctx.premises[key] = PREMISES[name](ctx, event)
+        if ctx.premises[key] is not None:
+            return ctx.premises[key]
     return None
 
 
@@ -303,7 +307,7 @@ def _judge(case: Case, protos: Sequence[Protocol]) -> pd.DataFrame:
     for ev in case.events:
         if not ev.context:
             by_type.setdefault(ev.type, []).append(ev)
-    info = {ev.id: _event_info(case, ev, ctx.ancestors(ev.id)) for ev in case.events}
+    info: dict[str, _EventInfo] = {}
     rows = []
     for proto in protos:
         for rule in proto.rules:
@@ -313,6 +317,8 @@ def _judge(case: Case, protos: Sequence[Protocol]) -> pd.DataFrame:
                     premises = (*proto.premises(rule), check.premise,
                                 vocab.event_types[ev.type].premise)
                     outcome = _premise(ctx, ev, premises) or check.run(ctx, ev, params)
+                    if ev.id not in info:
+                        info[ev.id] = _event_info(case, ev, ctx.ancestors(ev.id))
                     rows.append(_row(case, proto, rule, ev, outcome, info[ev.id]))
     judged = [c for c in COLUMNS if c not in LENS_COLUMNS or c == "in_force"]
     frame = pd.DataFrame(rows, columns=judged)

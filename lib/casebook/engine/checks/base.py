@@ -45,6 +45,10 @@ class CheckContext:
     fr_derived: set[str]
     _ancestors: dict[str, set[str]] = field(default_factory=dict)
     _labels: dict[str, str] = field(default_factory=dict)
+    #: what a premise settled at a step, judged once: (premise, event id) → outcome or None
+    premises: dict[tuple[str, str], Outcome | None] = field(default_factory=dict)
+    #: derived once per step by the checks that need it
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def ancestors(self, node: str) -> set[str]:
         if node not in self._ancestors:

@@ -44,10 +44,13 @@ def _evidence_sources(ctx: CheckContext, item_id: str) -> list[str]:
 
 def fr_outputs_upstream(ctx: CheckContext, event: Event) -> list[str]:
     """FR outputs the event rests on: upstream of it, or made by a search it follows."""
-    ups = ctx.ancestors(event.id)
-    made = {m for n in ups if ctx.graph.nodes[n]["node_type"] == "event"
-            for m in ctx.graph.successors(n)}
-    return sorted(n for n in ups | made if ctx.graph.nodes[n].get("fr_output"))
+    key = ("fr outputs upstream", event.id)
+    if key not in ctx.memo:
+        ups = ctx.ancestors(event.id)
+        made = {m for n in ups if ctx.graph.nodes[n]["node_type"] == "event"
+                for m in ctx.graph.successors(n)}
+        ctx.memo[key] = sorted(n for n in ups | made if ctx.graph.nodes[n].get("fr_output"))
+    return list(ctx.memo[key])
 
 
 def _closing_claims(ctx: CheckContext, event: Event) -> tuple[Event, list[Claim], list[Claim]]:
