@@ -368,3 +368,31 @@ def test_conviction_and_imprisonment_are_harms_and_custody_is_counted(tmp_path: 
     least = (date(1997, 1, 1) - date(1982, 12, 31)).days + 1
     most = (date(1997, 12, 31) - date(1982, 12, 1)).days + 1
     assert held == {"min_days": least, "max_days": most, "text": "14.0 years to 15.1 years"}
+
+
+def test_a_search_a_private_company_ran_binds_no_police_standard(tmp_path: Path) -> None:
+    """A casino's own face search is not the police's step: no public standard binds it, and
+    the case's police agency does not stand in for the company."""
+    case = _write(tmp_path, """\
+        actors:
+          police: {kind: agency, roles: [investigating-agency], branch: police,
+                   description: the city police}
+          casino: {kind: organization, description: the casino}
+          acc: {kind: person, roles: [accused], private: true, description: the accused}
+        evidence:
+          still: {kind: probe-image}
+          hit: {kind: fr-candidate, derived_from: [still], implicates: [acc]}
+        events:
+          - {id: offense, type: offense, when: 2023-09-17, summary: O., sources: [s]}
+          - {id: search, type: fr-search, when: 2023-09-17, summary: S., sources: [s],
+             participants: {run_by: [casino]}, uses: [still], produces: [hit],
+             facts: {peer_reviewed: false}}
+          - {id: arrest, type: arrest, when: 2023-09-17, summary: A., sources: [s],
+             participants: {by: [police], subject: [acc]}, uses: [hit]}
+        """, state="NV")
+    proto = _protocol(tmp_path, [{"applies_to": ["fr-search"],
+                                  "check": {"fact_is": {"fact": "peer_reviewed",
+                                                        "expected": [True]}}}],
+                      binds={"description": "Nevada police", "states": ["NV"]})
+    [row] = _rows(case, [proto])
+    assert row["binds"] == "no" and row["status"] == "fail" and not row["violation"]

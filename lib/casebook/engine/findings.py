@@ -78,9 +78,17 @@ CASE_AGENCY_ROLES = ("investigating-agency", "prosecuting-agency")
 
 
 def _views(case: Case, actor_ids: Iterable[str]) -> list[AgencyView]:
+    """The agencies of these actors. A company or a private person of no agency — a store, a
+    casino — stands as a private party, whom no public standard binds; a person whose agency
+    the record does not give is left out (not known to be private)."""
     out: dict[str, AgencyView] = {}
     for aid in actor_ids:
-        view = case.agency(aid) if aid in case.actors else None
+        if aid not in case.actors:
+            continue
+        actor = case.actors[aid]
+        view = case.agency(aid)
+        if view is None and (actor.kind in ("organization", "vendor") or actor.private):
+            view = AgencyView(aid, actor.label(), None, "private", None, False)
         if view is not None:
             out.setdefault(view.id, view)
     return list(out.values())
