@@ -164,6 +164,9 @@ class _EventInfo:
     date_text: str
     agencies: list[list[AgencyView]]  # alternatives: one per account of who acted
     offense: Edtf | None  # the dates the offense (upstream, else the case's) can have
+    window: Edtf
+    binds: dict[str, Tri]  # by protocol id, filled as the rules are judged
+    holders: dict[str, str]  # by holder role, filled likewise
 
 
 def _offense_window(case: Case, event: Event, upstream: set[str]) -> Edtf | None:
@@ -179,8 +182,10 @@ def _offense_window(case: Case, event: Event, upstream: set[str]) -> Edtf | None
 
 def _event_info(case: Case, event: Event, upstream: set[str]) -> _EventInfo:
     lo, hi = case.bounds(event)
-    return _EventInfo(lo, hi, case.date_text(event), acting_agency_views(case, event),
-                      _offense_window(case, event, upstream))
+    text = case.date_text(event)
+    return _EventInfo(lo, hi, text, acting_agency_views(case, event),
+                      _offense_window(case, event, upstream), Edtf(text, lo, hi, "span"), {},
+                      {})
 
 
 def _both(a: Tri, b: Tri) -> Tri:
@@ -204,6 +209,12 @@ def in_force_for(proto: Protocol, rule: Rule, when: Edtf, offense: Edtf | None) 
 
 def _holder(case: Case, role: str, info: _EventInfo) -> str:
     """The actor of this case who fills the role a rule names as a record's holder."""
+    if role not in info.holders:
+        info.holders[role] = _find_holder(case, role, info)
+    return info.holders[role]
+
+
+def _find_holder(case: Case, role: str, info: _EventInfo) -> str:
     wanted = {"investigating-agency": "investigating-agency", "prosecuting-agency":
               "prosecuting-agency", "fr-operator": "fr-operator", "fr-vendor": "fr-vendor"}
     if role == "acting-agency" and info.agencies and info.agencies[0]:
@@ -232,6 +243,9 @@ def _scoped(outcome: Outcome, rule: Rule, proto: Protocol, binds: Tri) -> Outcom
     deciding (``court_decides``); and of a rule of another jurisdiction, never that it was
     met, nor what to ask for."""
     status, text = outcome.status, outcome.explanation
+    foreign = proto.binds.jurisdictional and binds == "no" and status in ("pass", "unknown")
+    if not rule.court_decides and not foreign:
+        return outcome
     if rule.court_decides:
         if status == "pass":
             status = "not_applicable"
@@ -251,8 +265,9 @@ def _scoped(outcome: Outcome, rule: Rule, proto: Protocol, binds: Tri) -> Outcom
 def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome,
          info: _EventInfo) -> dict[str, Any]:
     """One finding as the record decides it, whatever the lens."""
-    window = Edtf(info.date_text, info.earliest, info.latest, "span")
-    binds = _binds(case, proto, info.agencies)
+    binds = info.binds.get(proto.id)
+    if binds is None:
+        binds = info.binds[proto.id] = _binds(case, proto, info.agencies)
     outcome = _scoped(outcome, rule, proto, binds)
     unknown = outcome.status == "unknown"
     foreign = proto.binds.jurisdictional and binds == "no"
@@ -268,7 +283,7 @@ def _row(case: Case, proto: Protocol, rule: Rule, event: Event, outcome: Outcome
         "event_earliest": info.earliest,
         "status": outcome.status,
         "basis": _basis(outcome),
-        "in_force": in_force_for(proto, rule, window, info.offense),
+        "in_force": in_force_for(proto, rule, info.window, info.offense),
         "binds": binds,
         "authority": proto.authority,
         "rule_confidence": rule.confidence,

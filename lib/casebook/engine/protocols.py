@@ -172,15 +172,7 @@ class Protocol(_Strict):
     def timing(self, rule: Rule) -> tuple[Edtf | None, Edtf | None, Edtf | None]:
         """When a rule is in force — (from, until, for offenses from) — its own dates where it
         has them, else the standard's."""
-        own = rule.in_force or self.in_force
-
-        def date(value: str | int | None) -> Edtf | None:
-            return parse_edtf(value) if value is not None else None
-
-        offenses = own.offenses_from if own.offenses_from is not None \
-            else self.in_force.offenses_from
-        return date(own.start if own.start is not None else self.in_force.start), \
-            date(own.until if own.until is not None else self.in_force.until), date(offenses)
+        return _timing(self, rule)
 
     def premises(self, rule: Rule) -> tuple[str, ...]:
         return tuple(p for p in (self.premise, rule.premise) if p)
@@ -190,6 +182,18 @@ class Protocol(_Strict):
         ((name, params),) = rule.check.items()
         check = CHECKS[name]
         return check, check.params.model_validate(params or {})
+
+
+def _timing(proto: Protocol, rule: Rule) -> tuple[Edtf | None, Edtf | None, Edtf | None]:
+    own = rule.in_force or proto.in_force
+
+    def date(value: str | int | None) -> Edtf | None:
+        return parse_edtf(value) if value is not None else None
+
+    offenses = own.offenses_from if own.offenses_from is not None \
+        else proto.in_force.offenses_from
+    return date(own.start if own.start is not None else proto.in_force.start), \
+        date(own.until if own.until is not None else proto.in_force.until), date(offenses)
 
 
 def _sub(data: Any, key: str, kind: type[dict[str, Any]] | type[list[Any]]) -> Any:

@@ -249,7 +249,8 @@ class Case:
 
     def bounds(self, event: Event | str) -> tuple[date, date]:
         """Earliest and latest possible day of an event, across all live claims."""
-        return hull(self.dates(event))
+        eid = event if isinstance(event, str) else event.id
+        return self.once(("bounds", eid), lambda: hull(self.dates(event)))
 
     def when_disputed(self, event: Event | str) -> bool:
         ev = self.event_by_id[event] if isinstance(event, str) else event

@@ -57,10 +57,14 @@ class CheckContext:
 
     def chain(self, start: str, end: str) -> tuple[str, ...]:
         """One path of ids from start to end (shortest), for ``decided_by``."""
-        try:
-            return tuple(nx.shortest_path(self.graph, start, end))
-        except nx.NetworkXNoPath:
-            return (start, end)
+        key = ("chain", f"{start}\0{end}")
+        if key not in self.memo:
+            try:
+                self.memo[key] = tuple(nx.shortest_path(self.graph, start, end))
+            except nx.NetworkXNoPath:
+                self.memo[key] = (start, end)
+        found: tuple[str, ...] = self.memo[key]
+        return found
 
     def label(self, event: Event) -> str:
         """'the photo lineup (July 2019)': how explanations name an event."""

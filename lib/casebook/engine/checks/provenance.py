@@ -56,6 +56,15 @@ def fr_outputs_upstream(ctx: CheckContext, event: Event) -> list[str]:
 def _closing_claims(ctx: CheckContext, event: Event) -> tuple[Event, list[Claim], list[Claim]]:
     """The claims that say what a step rested on, and whether that list is complete: on the
     event itself, else on the warrant steps it rests on (an arrest executes a warrant)."""
+    key = ("closing claims", event.id)
+    if key not in ctx.memo:
+        ctx.memo[key] = _find_closing_claims(ctx, event)
+    found: tuple[Event, list[Claim], list[Claim]] = ctx.memo[key]
+    return found
+
+
+def _find_closing_claims(ctx: CheckContext, event: Event
+                         ) -> tuple[Event, list[Claim], list[Claim]]:
     steps = [ctx.case.event_by_id[n] for n in ctx.ancestors(event.id)
              if n in ctx.case.event_by_id
              and ctx.case.event_by_id[n].type in ("warrant-issued", "warrant-request", "charge")]
