@@ -70,3 +70,13 @@ settings.register_profile("ci", max_examples=60, deadline=None,
 settings.register_profile("dev", max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if __import__("os").environ.get("CI") else "dev")
+
+
+def michigan_and_general_protocols() -> list:
+    """The standards a Michigan fixture case is held to, and those that bind no state in
+    particular (national rules, federal guidance, science): the fixtures' planted failures are
+    stated against these; other states' laws fail there only as benchmarks of the same
+    conduct."""
+    from casebook.engine.protocols import load_protocols
+
+    return [p for p in load_protocols() if not p.binds.states or "MI" in p.binds.states]

@@ -15,7 +15,12 @@ from casebook.cli import main
 from casebook.engine.protocols import load_protocols
 from casebook.model.registry import load_registry
 from casebook.notebook import corpus as cb
-from tests.conftest import FIXTURES, WILLIAMS, assert_expected_problems
+from tests.conftest import (
+    FIXTURES,
+    WILLIAMS,
+    assert_expected_problems,
+    michigan_and_general_protocols,
+)
 
 CASES = FIXTURES / "cases"
 PLANTED = sorted(CASES.glob("*--fails-*.yaml"))
@@ -37,8 +42,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def corpus(folder: Path) -> cb.Corpus:
-    # the planted failures are defined under `best`, where every standard counts
-    return cb.load_corpus(folder, lens="best", as_of=AS_OF)
+    # the planted failures are defined under `best`, where every standard counts — the
+    # standards of Michigan and the general ones (see tests/conftest.py)
+    return cb.load_corpus(folder, protocols=michigan_and_general_protocols(), lens="best",
+                          as_of=AS_OF)
 
 
 def _case_of(corpus: cb.Corpus, name: str) -> str:

@@ -11,13 +11,16 @@ failed step, never that the outcome would certainly have differed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from ..model.case import Case
+from ..model.quantities import parse_quantity
 from .findings import DISCLAIMER
 from .protocols import Protocol
 
@@ -132,27 +135,55 @@ def discovery_list(findings: pd.DataFrame) -> pd.DataFrame:
 
 def custody(case: Case) -> dict[str, int | str] | None:
     """How long the accused was held — detention and prison together — as the fewest and
-    most days the dates allow (spans that overlap counted once), or None when no custody is
-    dated. Open ends are not guessed: a span with an unknown end counts from its start to its
-    earliest possible end."""
+    most days the record allows, or None when it says nothing of it. A stay counts what the
+    sources say it lasted (``hours_in_custody``, ``days_in_custody``, ``years_imprisoned``,
+    ranges kept) or, with both ends dated, from its latest possible start to its earliest
+    possible end (fewest) and from its earliest start to its latest end (most), overlaps
+    counted once — whichever is narrower; a stay with an open end and no stated length adds
+    nothing: never an invented end."""
     spans: list[tuple[date, date, date, date]] = []
+    lasted: list[tuple[float, float]] = []
     members = set(case.vocabulary.event_types_of(["custody"]))
     for ev in case.events:
         if ev.type not in members or ev.context:
             continue
+        said = _stated_duration(case, ev)
+        closed = []
         for d in case.dates(ev):
             start, end = (d.start, d.end) if d.is_span else (d, d)
-            if start is None or end is None:
-                continue
-            spans.append((start.earliest, start.latest, end.earliest, end.latest))
-    spans = [s for s in spans if date.min not in s and date.max not in s]
-    if not spans:
+            if start is not None and end is not None and date.min not in (
+                    start.earliest, end.earliest) and date.max not in (start.latest,
+                                                                        end.latest):
+                closed.append((start.earliest, start.latest, end.earliest, end.latest))
+        dated = (_union_days([(s[1], s[2]) for s in closed]),
+                 _union_days([(s[0], s[3]) for s in closed])) if closed else None
+        if said is not None and (dated is None or said[1] - said[0] <= dated[1] - dated[0]):
+            lasted.append(said)  # the narrower of what the sources say and what the dates allow
+        else:
+            spans += closed
+    if not spans and not lasted:
         return None
-    # fewest: each span from its latest start to its earliest end; most: earliest start to
-    # latest end; overlaps merged on the widest reading, so no day counts twice
-    least = _union_days([(s[1], s[2]) for s in spans])
-    most = _union_days([(s[0], s[3]) for s in spans])
-    return {"min_days": least, "max_days": most, "text": _days_text(least, most)}
+    least = _union_days([(s[1], s[2]) for s in spans]) + sum(lo for lo, _ in lasted)
+    most = _union_days([(s[0], s[3]) for s in spans]) + sum(hi for _, hi in lasted)
+    return {"min_days": math.floor(least), "max_days": math.ceil(most),
+            "text": _days_text(least, most)}
+
+
+def _stated_duration(case: Case, event: Any) -> tuple[float, float] | None:
+    """What the sources say a stay in custody lasted, in days (a range)."""
+    for fact, per_day in (("hours_in_custody", 1 / 24), ("days_in_custody", 1.0),
+                          ("years_imprisoned", 365.25)):
+        view = case.fact(event, fact)
+        if view.unknown:
+            continue
+        bounds = [parse_quantity(v) for v in view.values if isinstance(v, int | float | str)]
+        if bounds:
+            low = min(q.low for q in bounds)
+            high = max(q.high for q in bounds)
+            if high == float("inf"):
+                high = low
+            return max(low, 0) * per_day, high * per_day
+    return None
 
 
 def _union_days(spans: list[tuple[date, date]]) -> int:
@@ -168,8 +199,12 @@ def _union_days(spans: list[tuple[date, date]]) -> int:
     return total
 
 
-def _days_text(lo: int, hi: int) -> str:
-    def one(days: int) -> str:
+def _days_text(lo: float, hi: float) -> str:
+    def one(days: float) -> str:
+        if days < 2:
+            hours = round(days * 24)
+            return f"{hours} hour{'s' if hours != 1 else ''}"
+        days = round(days)
         if days >= 730:
             return f"{days / 365.25:.1f} years"
         if days >= 60:

@@ -81,7 +81,8 @@ PLANTED_INCIDENT_EVENTS = len(PLANTED_INCIDENT_TYPES)
 #: Who takes part in each incident event, by participant role (local actor names).
 INCIDENT_ROLES: dict[str, dict[str, str]] = {
     "witness-interview": {"witness": "witness"},
-    "photo-lineup": {"witness": "witness", "administered_by": "administrator"},
+    "photo-lineup": {"witness": "witness", "administered_by": "administrator",
+                     "subject": "accused"},
 }
 
 
@@ -301,6 +302,16 @@ PLANTS: tuple[Plant, ...] = (
           "repeat_identification", ("photo-lineup",), False, True),
     _fact("witness-not-present", "the identifying witness never saw the offense",
           "present_at_offense", ("witness",), True, False),
+    _fact("suggestive-lineup", "the administrator steered the witness toward the suspect",
+          "suggestive_conduct", ("photo-lineup",), False, True),
+    _fact("suspect-stands-out", "the suspect's photo stood out from the fillers",
+          "suspect_stands_out", ("photo-lineup", "photo-array"), False, True),
+    _fact("fillers-do-not-fit", "the fillers did not fit the witness's description",
+          "fillers_fit_description", ("photo-lineup", "photo-array"), True, False),
+    _fact("photos-shown-together", "the photos were shown together, not one at a time",
+          "sequential_presentation", ("photo-lineup",), True, False),
+    _fact("witness-prepared", "the witness was told about the case or the suspect before the "
+          "lineup", "witness_prepared", ("photo-lineup",), False, True),
     # --- the warrant (the disclosure facts are mirrored on the warrant as issued)
     _fact("fr-use-not-disclosed", "the warrant request did not say a face search produced the "
           "lead", "fr_use_disclosed", ("warrant-request", "warrant-issued"), True, False),
@@ -311,6 +322,9 @@ PLANTS: tuple[Plant, ...] = (
     _fact("no-supervisory-review", "no supervisor reviewed the face-recognition basis before "
           "the warrant issued", "supervisory_review", ("warrant-request", "warrant-issued"),
           True, False),
+    _fact("false-affidavit", "the warrant affidavit misstated the basis, knowingly",
+          "affidavit_false_or_omission", ("warrant-request", "warrant-issued"), False, True,
+          also=("affidavit_knowing_or_reckless",)),
     # --- court and aftermath
     _fact("not-disclosed-to-defense", "the defence was not told face recognition was used",
           "fr_use_disclosed_to_defense", ("arraignment",), True, False),

@@ -417,7 +417,9 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
                    "fr-and-lineup": [i("fr-candidate"), i("lineup-pick")],
                    "fr-alone": [i("fr-candidate")]}[basis]
     array_facts = {"fillers": value("too-few-fillers"),
-                   "suspects_in_array": value("two-suspects")}
+                   "suspects_in_array": value("two-suspects"),
+                   "suspect_stands_out": value("suspect-stands-out"),
+                   "fillers_fit_description": value("fillers-do-not-fit")}
     evidence: dict[str, Any] = {
         i("store-video"): {"kind": "surveillance-video", "summary": "The store's camera video"},
         i("latent-prints"): {"kind": "physical-evidence",
@@ -487,6 +489,9 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
         **array_facts,
         "video_recorded": value("not-video-recorded"),
         "repeat_identification": value("repeat-identification"),
+        "suggestive_conduct": value("suggestive-lineup"),
+        "sequential_presentation": value("photos-shown-together"),
+        "witness_prepared": value("witness-prepared"),
     }
     if w_state in ("clean", "fail"):
         lineup_facts["eyewitness_shown"] = w_state == "clean"
@@ -495,7 +500,9 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
         lineup_facts["rested_on_complete"] = value("lineup-on-fr-lead")
     closing = value(f"warrant-on-{basis}") if basis != "clean" else True
     disclosure = {"fr_use_disclosed": value("fr-use-not-disclosed"),
-                  "fr_limits_disclosed": value("fr-limits-not-disclosed")}
+                  "fr_limits_disclosed": value("fr-limits-not-disclosed"),
+                  "affidavit_false_or_omission": value("false-affidavit"),
+                  "affidavit_knowing_or_reckless": value("false-affidavit")}
     request_facts: dict[str, Any] = dict(disclosure)
     if w_state == "clean":
         request_facts["witness_limits_disclosed"] = True
@@ -549,7 +556,7 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
          "participants": {"prepared_by": detective,
                           "administered_by": detective if blind_state == "fail"
                           else [i("administrator")],
-                          "witness": [i("witness")]},
+                          "witness": [i("witness")], "subject": [accused]},
          "uses": [i("photo-array")] if lineup_on_fr else [i("photo-array"), i("print-result")],
          "produces": [i("lineup-pick")], "facts": lineup_facts},
         {"id": i("warrant-request"), "type": "warrant-request",

@@ -62,6 +62,19 @@ def _existed_by(ctx: CheckContext, item_id: str, event: Event) -> bool | None:
     return None
 
 
+def _offenses_upstream(ctx: CheckContext, node: str) -> set[str]:
+    return {n for n in ctx.ancestors(node) | {node}
+            if n in ctx.case.event_by_id and ctx.case.event_by_id[n].type == "offense"}
+
+
+def _same_offense(ctx: CheckContext, item_id: str, event: Event) -> bool:
+    """Does the item belong to the prosecution this step is part of? Where the graph ties both
+    to offenses and they share none (a case with two prosecutions), it does not."""
+    mine = _offenses_upstream(ctx, event.id)
+    theirs = _offenses_upstream(ctx, item_id)
+    return not (mine and theirs) or bool(mine & theirs)
+
+
 def _handed_over(ctx: CheckContext, item_id: str, types: tuple[str, ...]) -> list[Event]:
     return [e for e in ctx.case.events if e.type in types and item_id in e.uses]
 
@@ -84,6 +97,8 @@ def disclosed_before(ctx: CheckContext, event: Event, p: DisclosedBeforeParams) 
             holder = case.actors.get(item.held_by) if item.held_by else None
             if holder is not None and "defense-counsel" in holder.roles:
                 continue
+            if not _same_offense(ctx, item_id, event):
+                continue
             if _existed_by(ctx, item_id, event) is not False:
                 marked.append((item_id, item))
     label = ctx.label(event)
@@ -99,9 +114,9 @@ def disclosed_before(ctx: CheckContext, event: Event, p: DisclosedBeforeParams) 
     sources: set[str] = set()
     chains: list[tuple[str, ...]] = []
     for item_id, item in marked:
-        before = [e for e in _handed_over(ctx, item_id, ("disclosure",))
+        before = [e for e in _handed_over(ctx, item_id, ("disclosure", "evidence-surfaced"))
                   if case.bounds(e)[1] < lo]
-        if before:
+        if before:  # handed over, or surfaced to the defense, before this step
             continue
         fact = case.fact(item, "disclosed_to_defense")
         later = sorted(_handed_over(ctx, item_id, ("disclosure", "evidence-surfaced")),

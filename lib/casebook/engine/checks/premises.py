@@ -6,7 +6,7 @@ from ...model.casefile import Event
 from .base import CheckContext, Outcome, register_premise
 from .provenance import fr_outputs_upstream
 
-__all__ = ["fr_premise"]
+__all__ = ["eyewitness_premise", "fr_premise"]
 
 
 @register_premise("fr_used")
@@ -39,3 +39,19 @@ def fr_premise(ctx: CheckContext, event: Event) -> Outcome | None:
         return Outcome("not_applicable", f"No facial-recognition output lies upstream of "
                        f"{ctx.label(event)}.")
     return None
+
+
+@register_premise("eyewitness_identification")
+def eyewitness_premise(ctx: CheckContext, event: Event) -> Outcome | None:
+    """A rule about how a court treats an eyewitness identification (a pretrial inquiry, jury
+    instructions, expert testimony) does not apply to a trial with none: not applicable when
+    no eyewitness procedure lies upstream of the step or came definitely before it."""
+    kinds = set(ctx.case.vocabulary.event_types_of(["eyewitness-procedure"]))
+    lo, _hi = ctx.case.bounds(event)
+    upstream = ctx.ancestors(event.id)
+    for other in ctx.case.events:
+        if other.type in kinds and not other.context and (
+                other.id in upstream or ctx.case.bounds(other)[1] < lo):
+            return None
+    return Outcome("not_applicable", f"No eyewitness identification came before "
+                   f"{ctx.label(event)}.")
