@@ -162,3 +162,37 @@ def test_no_face_recognition_rule_applies_where_none_was_used(name: str) -> None
     f = _found(name, "best")
     fr = f[f["protocol"].map(lambda p: protocols[p].premise == "fr_used").astype(bool)]
     assert not fr.empty and (fr["status"] == "not_applicable").all()
+
+
+# -- Failure patterns across the four ---------------------------------------------------------
+
+@cache
+def _patterns() -> pd.DataFrame:
+    from casebook.notebook.corpus import load_corpus, pattern_matrix
+    names = ("anderson-virginia", "thompson-louisiana", "lipps-north-dakota", "killinger-reno")
+    corpus = load_corpus([ROOT / "casefile" / f"{n}.yaml" for n in names], lens="then",
+                         as_of=AS_OF)
+    return pattern_matrix(corpus)
+
+
+def test_anderson_shows_the_suggestive_array_and_the_repeated_suspect_as_violations() -> None:
+    # reference: his colour photo among black-and-white mug shots, then a live lineup in which
+    # he alone was repeated from the array — both under the due-process line of 1982
+    m = _patterns()
+    assert m.loc["suspect made to stand out, or the witness cued", A] == "violation"
+    assert m.loc["witness shown the same suspect again", A] == "violation"
+
+
+def test_thompson_shows_favorable_evidence_kept_from_the_defense() -> None:
+    # reference: the crime-lab report on the robber's blood type, withheld until 1999
+    assert _patterns().loc["favorable evidence kept from the defense", T] == "violation"
+
+
+def test_a_news_photo_recognition_is_judged_by_no_identification_rule() -> None:
+    # Nobody arranged the family's recognition of Thompson's published photo, so no rule for
+    # identification procedures reaches it (Perry v. New Hampshire).
+    f = _found(T, "best")
+    assert load_case(ROOT / "casefile" / f"{T}.yaml").event_by_id["media-recognition"].type \
+        == "recognition"
+    assert f[f["event"] == "media-recognition"].empty
+    assert _patterns().loc["show-up where a lineup was possible", T] == "not checked"

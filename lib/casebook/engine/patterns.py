@@ -1,5 +1,6 @@
 """Failure patterns: ways these investigations go wrong, each shown by the failure of any of
-its rules (``data/patterns.yaml``, following the reference's cross-case pattern table).
+its rules (``data/patterns.yaml``: the reference's cross-case pattern table, and the failures that
+many standards of many states name alike).
 
 Kept as data so that no rule id is written in the library.
 """
@@ -23,14 +24,14 @@ class Pattern:
 
     name: str
     rules: tuple[str, ...]
-    reference: str  # the reference table's row (and provisions) this pattern follows
+    reference: str  # the reference table's row this pattern follows; "" for one of our own
 
 
 class _PatternRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     rules: list[str]
-    reference: str
+    reference: str = ""
 
 
 class _PatternFile(BaseModel):

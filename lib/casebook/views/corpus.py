@@ -155,7 +155,7 @@ def patterns_table(protocols: Sequence[Protocol] | None = None) -> pd.DataFrame:
     return pd.DataFrame([{"pattern": p.name,
                           "rules": "; ".join(f"{r} ({titles[r]})" if r in titles else r
                                              for r in p.rules),
-                          "reference row": p.reference} for p in load_patterns().patterns],
+                          "reference row": p.reference or "—"} for p in load_patterns().patterns],
                         columns=["pattern", "rules", "reference row"])
 
 

@@ -1,6 +1,7 @@
-"""``docs/standards.md``, generated from ``data/protocols/``: every standard with its authority,
-whom it binds, when it is in force, how well its text is known, and each rule with the check
-that decides it. Committed; a test fails when it is stale.
+"""``docs/standards.md``, generated from ``data/protocols/`` and ``data/patterns.yaml``: every
+standard with its authority, whom it binds, when it is in force, how well its text is known, and
+each rule with the check that decides it; then the failure patterns that group those rules.
+Committed; a test fails when it is stale.
 
 Run ``python -m casebook.views.standards_doc --write`` (``make schema`` does).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..engine.patterns import load_patterns
 from ..engine.protocols import Protocol, load_protocols
 from ..paths import repo_root
 
@@ -50,7 +52,8 @@ def render_standards_doc() -> str:
     protocols = sorted(load_protocols(), key=lambda p: (p.authority, p.id))
     out = ["# The standards",
            "",
-           "Generated from `data/protocols/` by `make schema` — do not edit by hand. The "
+           "Generated from `data/protocols/` and `data/patterns.yaml` by `make schema` — do "
+           "not edit by hand. The "
            "format is in [protocol-format.md](protocol-format.md), the checks in "
            "[checks.md](checks.md). A protocol failure is not by itself a finding that "
            "anything was unlawful.",
@@ -80,7 +83,27 @@ def render_standards_doc() -> str:
         if p.not_checkable:
             out += ["", "Not checkable: " + "; ".join(
                 f"`{n.id}` {_cell(n.title)} ({_cell(n.reason)})" for n in p.not_checkable)]
-    return "\n".join(out) + "\n"
+    return "\n".join(out + _patterns_section(protocols)) + "\n"
+
+
+def _patterns_section(protocols: list[Protocol]) -> list[str]:
+    """The failure patterns of the corpus page, each rule linked to its standard."""
+    home = {r.id: p.id for p in protocols for r in p.rules}
+    table = load_patterns()
+    out = ["", '<a id="failure-patterns"></a>', "", "## Failure patterns", "",
+           "The corpus page counts a case as showing a pattern when any of its rules fails "
+           "there ([corpus.md](corpus.md)). *Reference row*: the row of the reference's "
+           "cross-case pattern table the pattern follows; — for a pattern of casebook's own.",
+           "", "| pattern | rules | reference row |", "|---|---|---|"]
+    for pattern in table.patterns:
+        rules = ", ".join(f"[`{r}`](#{home[r]})" if r in home else f"`{r}`"
+                          for r in pattern.rules)
+        out.append(f"| {_cell(pattern.name)} | {rules} | {_cell(pattern.reference) or '—'} |")
+    if table.not_yet_checkable:
+        out += ["", "Named by the reference, detected by no rule yet (listed on the corpus "
+                "page, never counted): " + "; ".join(
+                    f"*{_cell(k)}* ({_cell(v)})" for k, v in table.not_yet_checkable.items())]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
