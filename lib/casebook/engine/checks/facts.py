@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field
@@ -88,13 +89,19 @@ def _number_lint(fact: str, vocab: Vocabulary) -> list[tuple[tuple[str | int, ..
           lint=lambda p, v: _number_lint(p.fact, v))
 def fact_at_least(ctx: CheckContext, event: Event, p: FactAtLeastParams) -> Outcome:
     """A range decides only when all of it is on one side of the minimum."""
+    return _bounded(ctx, event, p.fact, lambda q: q.at_least(p.minimum),
+                    f"at least {p.minimum:g}")
+
+
+def _bounded(ctx: CheckContext, event: Event, fact: str, test: Callable[[Quantity], bool | None],
+             wanted: str) -> Outcome:
+    """A number fact judged by ``test`` on its quantity; a value that is no number fails."""
     def ok(value: Any) -> bool | None:
         q = _quantity(value)
-        return q.at_least(p.minimum) if q else False
+        return test(q) if q else False
 
-    return judge(ctx.case, event.facts.get(p.fact, []), event.sources, ok,
-                 f"{_human_fact(ctx, p.fact)} at {ctx.label(event)}", f"at least {p.minimum:g}",
-                 (event.id,))
+    return judge(ctx.case, event.facts.get(fact, []), event.sources, ok,
+                 f"{_human_fact(ctx, fact)} at {ctx.label(event)}", wanted, (event.id,))
 
 
 class FactAtMostParams(Params):
@@ -107,13 +114,7 @@ class FactAtMostParams(Params):
           lint=lambda p, v: _number_lint(p.fact, v))
 def fact_at_most(ctx: CheckContext, event: Event, p: FactAtMostParams) -> Outcome:
     """A range decides only when all of it is on one side of the maximum."""
-    def ok(value: Any) -> bool | None:
-        q = _quantity(value)
-        return q.at_most(p.maximum) if q else False
-
-    return judge(ctx.case, event.facts.get(p.fact, []), event.sources, ok,
-                 f"{_human_fact(ctx, p.fact)} at {ctx.label(event)}", f"at most {p.maximum:g}",
-                 (event.id,))
+    return _bounded(ctx, event, p.fact, lambda q: q.at_most(p.maximum), f"at most {p.maximum:g}")
 
 
 class FactsParams(Params):
