@@ -10,11 +10,14 @@ wrong) and :class:`DefinitionError` (a protocol, the vocabulary or the registry 
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "CONTROL",
     "CasebookError",
     "CasefileError",
     "DefinitionError",
@@ -22,8 +25,21 @@ __all__ = [
     "Problem",
     "ProtocolError",
     "format_field",
+    "printable",
     "suggest",
 ]
+
+#: Characters no text may hold and no terminal should receive: C0 and C1 controls but tab and
+#: newline, DEL, the bidirectional embeddings, overrides and isolates, and the line and
+#: paragraph separators. Case files refuse them; whatever reaches a terminal is escaped.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                     "\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``), so that
+    printing it can never drive the terminal."""
+    return CONTROL.sub(_escaped, text)
 
 FieldPath = tuple[str | int, ...]
 
@@ -35,8 +51,16 @@ def format_field(path: FieldPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = _ESCAPE_IN_NAMES.sub(_escaped, str(part))  # a key may hold "\n"
+            out += f".{name}" if out else name
     return out
+
+
+_ESCAPE_IN_NAMES = re.compile(f"[\n\t]|{CONTROL.pattern}")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return m.group().encode("unicode_escape").decode("ascii")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -66,8 +90,8 @@ class Problem:
             where += f":{self.line}:{self.column or 1}"
         text = f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
         if self.suggestion:
-            text += f" (did you mean `{self.suggestion}`?)"
-        return text
+            text += f" (did you mean `{_ESCAPE_IN_NAMES.sub(_escaped, self.suggestion)}`?)"
+        return printable(text)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -106,8 +130,8 @@ class ProtocolError(DefinitionError):
 
 def display_path(path: Path | str) -> str:
     """A path as the user will recognise it: relative to the working directory when inside it."""
-    p = Path(path)
+    p = Path(os.path.abspath(path))  # a link is named as given, not by its target
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.relative_to(os.getcwd()))
     except ValueError:
-        return str(p)
+        return str(Path(path))

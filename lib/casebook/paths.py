@@ -58,9 +58,9 @@ def resolve(path: str | os.PathLike[str]) -> Path:
     if p.is_absolute():
         return p
     here = Path.cwd() / p
-    if here.exists():
-        return here.resolve()
-    return (repo_root() / p).resolve()
+    if here.exists() or here.is_symlink():
+        return Path(os.path.abspath(here))  # a link stays the link: it is named as given
+    return Path(os.path.abspath(repo_root() / p))
 
 
 def case_files(items: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:

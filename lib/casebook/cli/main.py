@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import CasebookError, InputError, display_path
+from ..errors import CasebookError, InputError, display_path, printable
 
 __all__ = ["main"]
 
@@ -62,7 +62,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from ..views.terminal import render_show
 
     case = load_case(args.path)
-    print(render_show(case, build_graph(case), width=args.width))
+    print(printable(render_show(case, build_graph(case), width=args.width)))
     return EXIT_OK
 
 
@@ -75,7 +75,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     case = load_case(args.path)
     protocols = load_protocols(ids=args.protocol) if args.protocol else load_protocols()
     findings = evaluate(case, protocols, lens=args.lens, as_of=args.as_of)
-    sys.stdout.write(render_check(case, findings, protocols, args.format, width=args.width))
+    out = render_check(case, findings, protocols, args.format, width=args.width)
+    sys.stdout.write(printable(out) if args.format == "text" else out)
     return EXIT_FOUND if bool(findings["violation"].any()) else EXIT_OK
 
 
@@ -104,7 +105,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int, case: CaseOutcome) -> None:
         name = case.case or Path(case.path).name
-        extra = f" — {case.error.splitlines()[0]}" if case.error else ""
+        extra = f" — {printable(case.error.splitlines()[0])}" if case.error else ""
         filled = round(20 * done / total) if total else 20
         print(f"[{'#' * filled}{'.' * (20 - filled)}] {done}/{total} {name}: {case.status} "
               f"({case.seconds:.1f} s){extra}", file=sys.stderr, flush=True)
@@ -116,9 +117,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     print(result.out / "index.html")
     failed = [c for c in result.cases if c.status in ("failed", "invalid")]
     for c in failed:
-        print(f"{c.status}: {c.path}\n  " + c.error.replace("\n", "\n  "), file=sys.stderr)
+        print(printable(f"{c.status}: {c.path}\n  " + c.error.replace("\n", "\n  ")),
+              file=sys.stderr)
     if result.corpus_error:
-        print("failed: the corpus page\n  " + result.corpus_error.replace("\n", "\n  "),
+        print(printable("failed: the corpus page\n  " + result.corpus_error.replace("\n", "\n  ")),
               file=sys.stderr)
     print(f"{len(result.cases)} cases in {result.seconds:.1f} s; "
           f"{sum(c.status == 'ok' for c in result.cases)} rendered, "
@@ -271,10 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_CANNOT
     except _Usage as err:
-        print(f"casebook {args.command}: {err}", file=sys.stderr)
+        print(printable(f"casebook {args.command}: {err}"), file=sys.stderr)
         return EXIT_CANNOT
     except CasebookError as err:
-        print(f"casebook {args.command}: {err}", file=sys.stderr)
+        print(printable(f"casebook {args.command}: {err}"), file=sys.stderr)
         return EXIT_CANNOT
     except KeyboardInterrupt:
         return 130
@@ -283,8 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # the last line of defence: never a traceback for the user
         if os.environ.get("CASEBOOK_DEBUG"):
             raise
-        print(f"casebook {args.command}: internal error: {type(err).__name__}: {err} "
-              "(set CASEBOOK_DEBUG=1 for details)", file=sys.stderr)
+        print(printable(f"casebook {args.command}: internal error: {type(err).__name__}: {err} "
+                        "(set CASEBOOK_DEBUG=1 for details)"), file=sys.stderr)
         return EXIT_CANNOT
 
 

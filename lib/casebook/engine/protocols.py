@@ -314,7 +314,7 @@ def _parse(path: str | Path, vocab: Vocabulary, registry: Registry
     if not isinstance(data, dict):
         return doc, None, [doc.problem((), "a protocol file is a mapping (protocol: 1, id, "
                                        "title, …, rules)")]
-    problems: list[Problem] = []
+    problems: list[Problem] = list(doc.problems)
     items: dict[str, list[Any]] = {}
     seen: dict[str, int] = {}
     for section, model in (("rules", Rule), ("not_checkable", NotCheckable)):

@@ -59,9 +59,12 @@ def read_definition(path: Path, model: type[M]) -> tuple[Document, M]:
     :class:`~casebook.errors.DefinitionError` locating every problem."""
     doc = read_yaml(path, DefinitionError)
     try:
-        return doc, model.model_validate(doc.data)
+        parsed = model.model_validate(doc.data)
     except ValidationError as err:
-        raise DefinitionError(pydantic_problems(doc, err, model=model)) from None
+        raise DefinitionError(doc.problems + pydantic_problems(doc, err, model=model)) from None
+    if doc.problems:
+        raise DefinitionError(doc.problems)
+    return doc, parsed
 
 
 def _rule_ids(folder: Path) -> frozenset[str]:

@@ -32,9 +32,18 @@ from .registry import Registry
 from .vocabulary import Vocabulary
 from .yamlsafe import Document
 
-__all__ = ["SLUG", "IntegrityChecker", "claim_dates"]
+__all__ = ["MAX_ID_LENGTH", "SLUG", "IntegrityChecker", "claim_dates", "is_slug"]
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Ids name files and folders (a case's report folder, an exported file): kept well under
+#: every file system's 255-byte limit for a name.
+MAX_ID_LENGTH = 80
+
+
+def is_slug(value: str) -> bool:
+    """A whole lower-case slug of at most :data:`MAX_ID_LENGTH` characters (``re.match`` with
+    ``$`` would let a trailing newline through)."""
+    return len(value) <= MAX_ID_LENGTH and SLUG.fullmatch(value) is not None
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _STATE = re.compile(r"^[A-Z]{2}$")
 
@@ -83,7 +92,10 @@ class IntegrityChecker:
         return False
 
     def slug(self, where: FieldPath, value: str, what: str, *, key: bool = False) -> None:
-        if not SLUG.match(value):
+        if len(value) > MAX_ID_LENGTH:
+            self.add(where, f"{what} id is {len(value)} characters long; the limit is "
+                     f"{MAX_ID_LENGTH} (ids name files and folders)", key=key)
+        elif not is_slug(value):
             fixed = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
             self.add(where, f"{what} id {value!r} must be a lower-case slug (letters, digits, "
                      "single hyphens)", key=key, suggestion=fixed or None)

@@ -62,7 +62,7 @@ def _raw_ids(data: dict[str, Any]) -> dict[str, set[str]]:
 
 def _check(doc: Document, vocab: Vocabulary, registry: Registry
            ) -> tuple[Casefile | None, list[Problem]]:
-    problems: list[Problem] = []
+    problems: list[Problem] = list(doc.problems)
     data = doc.data
     if data is None:
         return None, [Problem(doc.path, 1, 1, "", "the file is empty; a case file starts with "
@@ -144,7 +144,7 @@ def load_case(path: str | Path, *, vocabulary: Vocabulary | None = None,
     if problems or casefile is None:
         raise CasefileError(problems)
     return Case(path=p.resolve(), display_path=doc.path, file=casefile, vocabulary=vocab,
-                registry=reg, raw=p.read_bytes())
+                registry=reg, raw=doc.raw)
 
 
 def check_case_file(path: str | Path) -> list[Problem]:

@@ -5,7 +5,11 @@ YAML *event* stream itself, so it can enforce, in one iterative pass:
 
 - only the core schema (str, int, float, bool, null, lists, mappings): any explicit tag such as
   ``!!python/object`` is refused, and dates stay the text the author wrote;
-- bounded size (bytes), nesting depth and node count *after* alias expansion (no billion laughs);
+- only a regular file, read to a bound (:mod:`.untrusted`);
+- bounded size (bytes), nesting depth, node count and text size *after* alias expansion (no
+  billion laughs, no megabyte string repeated by aliases);
+- no control characters in text (other than newline and tab): they would reach a terminal, a
+  spreadsheet or a notebook as commands or break them — each is a located problem;
 - strict UTF-8, one document per file, no duplicate keys, no merge keys;
 - a position (1-based line and column) for every value and every mapping key, keyed by field
   path, so later validation can say ``events[12].when`` at ``42:7``.
@@ -23,13 +27,17 @@ from typing import Any
 
 import yaml
 
-from ..errors import FieldPath, InputError, Problem, display_path
+from ..errors import CONTROL, FieldPath, InputError, Problem, display_path
+from .untrusted import UntrustedFileError, read_untrusted
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "parse_yaml", "read_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_EXPANDED_CHARS", "MAX_NODES", "Document",
+           "parse_yaml", "read_yaml"]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 500_000
+#: Characters of text after aliases are expanded: a file without aliases never comes near it.
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE = "tag:yaml.org,2002:"
@@ -46,6 +54,9 @@ class Document:
     data: Any
     positions: dict[FieldPath, Position] = field(default_factory=dict)
     key_positions: dict[FieldPath, Position] = field(default_factory=dict)
+    #: Problems that do not stop parsing (control characters), reported with the rest.
+    problems: list[Problem] = field(default_factory=list)
+    raw: bytes = b""  # the exact bytes parsed
 
     def locate(self, where: FieldPath, *, key: bool = False) -> Position:
         """Line and column of a field, or of its nearest recorded ancestor."""
@@ -77,6 +88,7 @@ class _Frame:
     path: FieldPath
     anchor: str | None
     nodes_at_start: int
+    chars_at_start: int
     key: str | None = None
     key_pos: Position | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
@@ -138,8 +150,9 @@ def _events(text: str) -> Iterator[Any]:
 
 def _build(text: str, doc: Document) -> None:
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}
     nodes = 0
+    chars = 0
     documents = 0
     root: list[Any] = []
 
@@ -189,11 +202,15 @@ def _build(text: str, doc: Document) -> None:
         if kind == "AliasEvent":
             if event.anchor not in anchors:
                 raise _Fail(*_pos(event), f"alias *{event.anchor} refers to no anchor")
-            value, size = anchors[event.anchor]
+            value, size, length = anchors[event.anchor]
             nodes += size
+            chars += length
             if nodes > MAX_NODES:
                 raise _Fail(*_pos(event), f"more than {MAX_NODES:,} values after expanding "
                             "aliases: refusing to expand further")
+            if chars > MAX_EXPANDED_CHARS:
+                raise _Fail(*_pos(event), f"aliases expand the file's text to more than "
+                            f"{MAX_EXPANDED_CHARS:,} characters: refusing to expand further")
             attach(value, _pos(event), child_path())
             continue
         if kind in ("SequenceStartEvent", "MappingStartEvent"):
@@ -207,12 +224,13 @@ def _build(text: str, doc: Document) -> None:
                 raise _Fail(*_pos(event), "a mapping key must be a plain name, not a list or "
                             "mapping")
             attach(container, _pos(event), path)
-            stack.append(_Frame(container, path, event.anchor, nodes))
+            stack.append(_Frame(container, path, event.anchor, nodes, chars))
             continue
         if kind in ("SequenceEndEvent", "MappingEndEvent"):
             frame = stack.pop()
             if frame.anchor:
-                anchors[frame.anchor] = (frame.container, nodes - frame.nodes_at_start + 1)
+                anchors[frame.anchor] = (frame.container, nodes - frame.nodes_at_start + 1,
+                                         chars - frame.chars_at_start)
             continue
         if kind == "ScalarEvent":
             nodes += 1
@@ -223,11 +241,30 @@ def _build(text: str, doc: Document) -> None:
             if awaiting_key and event.value == "<<" and event.implicit[0]:
                 raise _Fail(*_pos(event), "merge keys (<<) are not supported: write the keys out")
             value = event.value if awaiting_key else _scalar(event)
+            chars += len(event.value)
+            if CONTROL.search(event.value):
+                where = child_path() if not awaiting_key else (*stack[-1].path, event.value)
+                doc.problems.append(_control_problem(doc.path, event, where, awaiting_key))
             attach(value, _pos(event), child_path())
             if event.anchor:
-                anchors[event.anchor] = (value, 1)
+                anchors[event.anchor] = (value, 1, len(event.value))
             continue
     doc.data = root[0] if root else None
+
+
+def _control_problem(path: str, event: Any, where: FieldPath, key: bool) -> Problem:
+    from ..errors import format_field
+
+    found = CONTROL.search(event.value)
+    assert found is not None
+    char = found.group()
+    what = "key" if key else "text"
+    return Problem(path, *_pos(event), format_field(where) if not key else
+                   format_field(where[:-1]),
+                   f"{what} holds the control character U+{ord(char):04X} at character "
+                   f"{found.start() + 1}: only printable characters, newlines and tabs may be "
+                   "used (a control character could drive a terminal or break an export); "
+                   "remove it")
 
 
 #: Syntax errors that a value written as plain text causes, and quoting fixes.
@@ -273,18 +310,10 @@ def read_yaml(path: Path | str, error: type[InputError],
               max_bytes: int = MAX_BYTES) -> Document:
     """Read a YAML file safely, or raise ``error`` listing what is wrong with it."""
     shown = display_path(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise error([Problem(shown, 0, 0, "", f"file is {size:,} bytes; the limit is "
-                                 f"{max_bytes:,}")])
-        raw = p.read_bytes()
-    except OSError as err:
-        raise error([Problem(shown, 0, 0, "", f"cannot read file: {err.strerror or err}")]) \
-            from None
-    if len(raw) > max_bytes:
-        raise error([Problem(shown, 0, 0, "", f"file is over {max_bytes:,} bytes")])
+        raw = read_untrusted(Path(path), max_bytes)
+    except UntrustedFileError as err:
+        raise error([Problem(shown, 0, 0, "", str(err))]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -297,4 +326,5 @@ def read_yaml(path: Path | str, error: type[InputError],
     doc, problems = parse_yaml(text, shown)
     if problems:
         raise error(problems)
+    doc.raw = raw
     return doc

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..model.case import Case, role_label
 from ..model.casefile import Casefile
-from ..model.integrity import SLUG
+from ..model.integrity import is_slug
 
 __all__ = ["Redactor", "redact_case"]
 
@@ -91,7 +91,7 @@ class Redactor:
     def _text_or_id(self, text: str) -> str:
         if text in self.id_aliases:
             return self.id_aliases[text]
-        if self._pattern is not None and SLUG.match(text):  # an id: stay a slug
+        if self._pattern is not None and is_slug(text):  # an id: stay a slug
             return self._pattern.sub(
                 lambda m: re.sub(r"[^a-z0-9]+", "-", self.labels[m.group(1).lower()]), text)
         return self(text)
