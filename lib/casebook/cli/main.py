@@ -75,8 +75,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     case = load_case(args.path)
     protocols = load_protocols(ids=args.protocol) if args.protocol else load_protocols()
     findings = evaluate(case, protocols, lens=args.lens, as_of=args.as_of)
-    out = render_check(case, findings, protocols, args.format, width=args.width)
-    sys.stdout.write(printable(out) if args.format == "text" else out)
+    if args.format == "csv":
+        from ..exports.csv_tables import table_csv
+        from ..exports.tables import Table
+
+        sys.stdout.write(table_csv(Table.from_frame(findings)))
+    else:
+        out = render_check(case, findings, protocols, args.format, width=args.width)
+        sys.stdout.write(printable(out) if args.format == "table" else out)
     return EXIT_FOUND if bool(findings["violation"].any()) else EXIT_OK
 
 

@@ -103,8 +103,7 @@ def _json_default(value: Any) -> Any:
 
 def render_check(case: Case, findings: pd.DataFrame, protocols: list[Protocol], fmt: str,
                  width: int = 100) -> str:
-    if fmt == "csv":
-        return str(findings.to_csv(index=False))
+    """The findings as text (``table``) or JSON; CSV is an export (``exports.csv_tables``)."""
     if fmt == "json":
         return json.dumps(check_summary(case, findings, protocols), indent=2,
                           default=_json_default) + "\n"
