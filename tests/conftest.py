@@ -78,5 +78,14 @@ def michigan_and_general_protocols() -> list:
     stated against these; other states' laws fail there only as benchmarks of the same
     conduct."""
     from casebook.engine.protocols import load_protocols
+    from casebook.model.registry import load_registry
 
-    return [p for p in load_protocols() if not p.binds.states or "MI" in p.binds.states]
+    registry = load_registry()
+
+    def michigan(agency: str) -> bool:
+        entry = registry.actors.get(agency)
+        return entry is not None and entry.state == "MI"
+
+    return [p for p in load_protocols()
+            if (not p.binds.states or "MI" in p.binds.states)
+            and all(michigan(a) for a in p.binds.agencies)]

@@ -214,7 +214,7 @@ def test_rows_trip_the_rules_that_read_them() -> None:
         "lineup-not-blind", "photo-lineup")
     assert {"DPD-307.5-1a", "MAYOR-2019-2", "MD-FRT-2-503a1i"} <= trips(
         "property-offense", "fr-search")
-    assert trips("witness-not-present", "photo-lineup") == {"DOJ-2017-8"}
+    assert trips("witness-not-present", "photo-lineup") == {"ALI-ID-10.03b3", "DOJ-2017-8"}
     assert "DUE-PROCESS-ID-1" in trips("suggestive-lineup", "photo-lineup")
     assert "FRANKS-1" in trips("false-affidavit", "warrant-request")
     assert trips("lineup-on-fr-lead", "photo-lineup") == {

@@ -312,11 +312,20 @@ PLANTS: tuple[Plant, ...] = (
           "sequential_presentation", ("photo-lineup",), True, False),
     _fact("witness-prepared", "the witness was told about the case or the suspect before the "
           "lineup", "witness_prepared", ("photo-lineup",), False, True),
+    _fact("feedback-given", "the witness was told the pick was the suspect",
+          "feedback_given", ("photo-lineup",), False, True),
+    _fact("witness-impaired", "the witness was injured and in shock when shown the array",
+          "witness_impaired", ("photo-lineup",), False, True),
+    _fact("viewing-not-recorded", "the witness's viewing conditions were not written down",
+          "viewing_conditions_recorded", ("photo-lineup",), True, False),
     # --- the warrant (the disclosure facts are mirrored on the warrant as issued)
     _fact("fr-use-not-disclosed", "the warrant request did not say a face search produced the "
           "lead", "fr_use_disclosed", ("warrant-request", "warrant-issued"), True, False),
     _fact("fr-limits-not-disclosed", "the warrant request did not disclose the search's limits",
           "fr_limits_disclosed", ("warrant-request", "warrant-issued"), True, False),
+    _fact("candidate-list-only", "nothing beyond the face-search candidate list was examined "
+          "before the warrant request", "beyond_candidate_examined", ("warrant-request",),
+          True, False),
     _fact("one-captain", "only one captain reviewed the warrant request", "captains_reviewed",
           ("warrant-request", "warrant-issued"), 2, 1),
     _fact("no-supervisory-review", "no supervisor reviewed the face-recognition basis before "
@@ -325,6 +334,9 @@ PLANTS: tuple[Plant, ...] = (
     _fact("false-affidavit", "the warrant affidavit misstated the basis, knowingly",
           "affidavit_false_or_omission", ("warrant-request", "warrant-issued"), False, True,
           also=("affidavit_knowing_or_reckless",)),
+    # --- the arrest
+    _fact("reason-not-given", "the accused was not told at the arrest what it was for",
+          "reason_given_at_arrest", ("arrest",), True, False),
     # --- court and aftermath
     _fact("not-disclosed-to-defense", "the defence was not told face recognition was used",
           "fr_use_disclosed_to_defense", ("arraignment",), True, False),

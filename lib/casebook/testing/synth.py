@@ -492,6 +492,10 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
         "suggestive_conduct": value("suggestive-lineup"),
         "sequential_presentation": value("photos-shown-together"),
         "witness_prepared": value("witness-prepared"),
+        "feedback_given": value("feedback-given"),
+        "witness_impaired": value("witness-impaired"),
+        "prior_nonidentification": False,
+        "viewing_conditions_recorded": value("viewing-not-recorded"),
     }
     if w_state in ("clean", "fail"):
         lineup_facts["eyewitness_shown"] = w_state == "clean"
@@ -509,6 +513,7 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
     request_facts.update({
         "lead_report_attached": True, "supervisory_review": value("no-supervisory-review"),
         "alibi_checked": True, "captains_reviewed": value("one-captain"),
+        "beyond_candidate_examined": value("candidate-list-only"),
         "rested_on": list(basis_items), "rested_on_complete": closing})
     issued_facts: dict[str, Any] = {
         "supervisory_review": value("no-supervisory-review"), **disclosure,
@@ -571,7 +576,7 @@ def _incident_planted(k: int, rng: random.Random, start: date, cid: str,
         {"id": i("arrest"), "type": "arrest", "when": arrest_when,
          "summary": "The accused was arrested on the warrant.", "sources": [police, news],
          "participants": {"by": dpd, "subject": [accused]}, "uses": [i("warrant")],
-         "facts": {"reason_given_at_arrest": True}},
+         "facts": {"reason_given_at_arrest": value("reason-not-given")}},
         {"id": i("detention"), "type": "detention",
          "when": f"{_day(t['arrest'])}/{_day(t['arrest'] + timedelta(days=custody))}",
          "summary": "The accused was held in custody.", "sources": [police, complaint],
