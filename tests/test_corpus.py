@@ -159,7 +159,8 @@ def test_patterns_are_shown_by_the_cases_whose_planted_rules_belong_to_them(
 def test_patterns_table_and_the_uncounted_rows() -> None:
     table = cb.patterns_table()
     assert table["pattern"].tolist() == [p.name for p in cb.load_patterns().patterns]
-    assert "DOJ-2017-8 (The witness saw the perpetrator)" in table["rules"].tolist()
+    assert any(cell.startswith("DOJ-2017-8 (The witness saw the perpetrator)")
+               for cell in table["rules"].tolist())
     assert len(cb.not_yet_checkable()) == len(cb.load_patterns().not_yet_checkable) > 0
 
 
