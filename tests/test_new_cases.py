@@ -96,6 +96,13 @@ def test_thompson_louisianas_own_rules_count_today_not_with_certainty_then() -> 
     assert (now["in_force"], now["violation"]) == ("yes", True)
 
 
+def test_thompson_statements_kept_past_every_court_step_fail_the_aba_reading() -> None:
+    # reference: Freeman's 1985 statement reached the defense only with the 1999 file turnover
+    row = _row(T, "best", "ABA-09-454-1", "da-files-turned-over")
+    assert (row["status"], row["binds"]) == ("fail", "no")
+    assert "freeman-statement" in row["explanation"] and "For a court:" in row["explanation"]
+
+
 # -- Lipps ------------------------------------------------------------------------------------
 
 L = "lipps-north-dakota"
