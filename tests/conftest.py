@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -89,3 +90,29 @@ def michigan_and_general_protocols() -> list:
     return [p for p in load_protocols()
             if (not p.binds.states or "MI" in p.binds.states)
             and all(michigan(a) for a in p.binds.agencies)]
+
+
+def identity_leaks(text: str, case_file: Path) -> list[str]:
+    """What in ``text`` would identify a private person of ``case_file``, read from the file
+    as plain YAML: each name word of three letters or more (accents, case, soft hyphens and
+    zero-width spaces ignored) and each description, whole."""
+    import unicodedata
+
+    def fold(s: str) -> str:
+        s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s))
+        s = "".join(c for c in s if not unicodedata.combining(c))
+        return re.sub("[\u00ad\u200b]", "", s).casefold()
+
+    data = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    folded = fold(text)
+    found = []
+    for actor in (data.get("actors") or {}).values():
+        if not (actor.get("private") or actor.get("minor")):
+            continue
+        for word in re.findall(r"[^\W\d_]{3,}", fold(actor.get("name") or "")):
+            if re.search(rf"(?<![^\W_]){re.escape(word)}", folded):
+                found.append(word)
+        if actor.get("description") and fold(actor["description"]) in folded:
+            found.append(actor["description"])
+    return found
+

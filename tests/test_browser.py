@@ -27,9 +27,10 @@ import yaml
 
 from casebook import CasefileError, load_case
 from tests.browser import BrowserPage, launch_chromium, open_page
-from tests.conftest import FIXTURES, WILLIAMS
+from tests.conftest import FIXTURES, WILLIAMS, identity_leaks
 
 HOSTILE = FIXTURES / "cases" / "hostile-input--valid.yaml"
+NAME_FORMS = FIXTURES / "redaction" / "name-forms--redacted.yaml"
 PAYLOADS = [
     "<script>window.__casebook_pwned=1</script>",
     '<img src=x onerror="window.__casebook_pwned=2">',
@@ -103,6 +104,11 @@ def williams_student(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def williams_redacted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _render(tmp_path_factory, WILLIAMS, "counsel", redact=True)
+
+
+@pytest.fixture(scope="session")
+def name_forms_redacted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory, NAME_FORMS, "counsel", redact=True)
 
 
 @pytest.fixture(scope="session")
@@ -250,7 +256,8 @@ def _assert_inert_markup(text: str, where: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("variant", ["williams_counsel", "williams_student", "williams_redacted"])
+@pytest.mark.parametrize("variant", ["williams_counsel", "williams_student", "williams_redacted",
+                                     "name_forms_redacted"])
 def test_report_draws_every_figure_offline(browser: Any, variant: str,
                                            request: pytest.FixtureRequest) -> None:
     """Every figure drawn by the inlined plotly.js, with no network at all: the exhibit is
@@ -353,6 +360,48 @@ def test_redacted_edition_names_no_private_person(williams_redacted: Path) -> No
     assert not leaks, "name tokens in the redacted report:\n" + "\n".join(
         f"{where}: {len(found)} times, e.g.\n    " + "\n    ".join(found[:4])
         for where, found in leaks.items())
+
+
+@pytest.mark.parametrize(("variant", "case_file"), [("williams_redacted", WILLIAMS),
+                                                    ("name_forms_redacted", NAME_FORMS)])
+def test_redacted_edition_hides_every_name_form_and_description(
+        variant: str, case_file: Path, request: pytest.FixtureRequest) -> None:
+    """Names in every form, and the descriptions that identify as well as a name, in no file
+    of the folder — page, notebook, stamp, exports; the page's markup intact (a person named
+    "Script Div" must not unmake ``<script>``); the case file's name nowhere."""
+    folder: Path = request.getfixturevalue(variant)
+    markup = {"script", "div"}  # the name words that are also HTML: read in the text below
+    leaks = {where: [w for w in identity_leaks(text, case_file) if w not in markup]
+             for where, text in _folder_texts(folder)}
+    assert not {w: found for w, found in leaks.items() if found}
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert page.count("<script") == page.count("</script>") > 0
+    parser = _Text()
+    parser.feed(page)
+    assert not identity_leaks(" ".join(parser.parts), case_file)
+    for where, text in _folder_texts(folder):
+        assert case_file.name not in text and case_file.stem not in text, where
+
+
+class _Text(HTMLParser):
+    """What a page says: its text and attribute values, without the markup and without the
+    code of scripts and styles (whose strings the scan of the raw files reads)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts += [v for _k, v in attrs if v]
+        self._code += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._code -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._code:
+            self.parts.append(data)
 
 
 # ------------------------------------------------------------------------------ hostile input

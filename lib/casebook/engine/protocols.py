@@ -147,6 +147,9 @@ class Protocol(_Strict):
     id: str
     title: str
     short: str = Field(description="A short name for tables, e.g. 'DPD 307.5'.")
+    neutral_title: str | None = Field(
+        None, description="How a redacted edition names a standard whose own name carries a "
+                          "person's name (a settlement named after the plaintiff).")
     issuer: str
     authority: Authority
     binds: Binds

@@ -32,6 +32,7 @@ from .inputs import CASE_NOTEBOOK, CORPUS_NOTEBOOK, file_sha256, report_inputs
 
 if TYPE_CHECKING:
     from ..views.audience import Audience
+    from ..views.redact import Redactor
 
 __all__ = ["ReportError", "ReportResult", "check_protocol_ids", "provenance",
            "render_corpus", "render_report", "variant_name"]
@@ -110,22 +111,24 @@ def _filter_cells(nb: Any, viewer: Audience) -> None:
     nb.cells = [c for c in nb.cells if viewer.keeps_cell(c.get("metadata", {}).get("tags", []))]
 
 
-def _scrub(nb: Any, redactor: Any) -> None:
-    """The safety net of redaction: every source and every text output, once more."""
+def _scrub(nb: Any, redactor: Redactor) -> None:
+    """The safety net of redaction, over every cell and output once more: text only — never
+    markup (a figure's script stays a script) and never code (the case path excepted)."""
     for cell in nb.cells:
-        cell.source = redactor(cell.source)
+        cell.source = (redactor.exact(cell.source) if cell.cell_type == "code"
+                       else redactor(cell.source))
         for out in cell.get("outputs", []):
             if "text" in out:
                 out["text"] = redactor(out["text"])
             data = out.get("data", {})
-            for mime in ("text/html", "text/plain", "text/markdown"):
+            for mime, fn in (("text/html", redactor.html), ("text/plain", redactor),
+                             ("text/markdown", redactor)):
                 if mime in data:
                     value = data[mime]
-                    data[mime] = (redactor(value) if isinstance(value, str)
-                                  else [redactor(v) for v in value])
-            if "application/vnd.plotly.v1+json" in data:
-                data["application/vnd.plotly.v1+json"] = redactor.deep(
-                    data["application/vnd.plotly.v1+json"])
+                    data[mime] = fn(value) if isinstance(value, str) else [fn(v) for v in value]
+            for mime in ("application/vnd.plotly.v1+json", "application/json"):
+                if mime in data:
+                    data[mime] = redactor.deep(data[mime])
 
 
 def _to_html(nb: Any, viewer: Audience, title: str, *, shared_plotly: str | None = None,

@@ -1,80 +1,154 @@
-"""Redaction: private persons appear by role, never by name, anywhere in a redacted report.
+"""Redaction: a private person's identity hidden everywhere in a redacted edition.
 
-A :class:`Redactor` is built from a case: every name token of every private person (and of
-minors, who are never named anyway) maps to that person's role ("the accused", "a family
-member"); full names are replaced before single tokens, case-insensitively, on word
-boundaries, so "Robert Williams's arrest" reads "the accused's arrest". The redactor is applied
-twice: to the case itself (:func:`redact_case` — every text field, source titles, the case
-title; URLs withheld; private actors' ids and the case id replaced by aliases) so that tables
-and figures are built redacted, and then as a safety net over every text of the finished
-report.
+What it promises (docs/security.md, "Redaction"):
+
+1. **The data is redacted before anything is rendered** (:func:`redact_case`). Every private
+   person and every minor is named by role ("the accused", "a family member") in every label —
+   never by name, never by description (a description identifies as well as a name). Every
+   form of their names in any text becomes that role (:mod:`.name_forms`: possessives,
+   plurals, joined and URL-encoded forms, invisible and full-width characters, accents,
+   apostrophes). Every id that carries a name — an actor, source, event, evidence or exercise
+   id, the case id — gets a neutral alias, the same wherever it appears. A source URL that
+   carries a name is dropped (its citation stays). The court privacy rules
+   (:mod:`.privacy_rules`) reduce birth dates, account numbers and street addresses.
+2. **Standards named after a private person** are shown by a neutral title (the protocol's
+   ``neutral_title``) and a neutral id.
+3. **The finished notebook is read once more, text only** (:meth:`Redactor.html`): text
+   between tags, attribute values, the strings of figures — never markup, so the page's own
+   ``<script>`` stays intact whatever a person is called. The case file's path and name become
+   the alias.
+
+What it does not promise: initials, nicknames or other names a source uses for a person are the
+case author's to record (``name`` holds the name as sources give it; write other forms into the
+text as the role); a face in an image; a person identified by facts alone (a job, a street).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import pandas as pd
 
 from ..model.case import Case, role_label
-from ..model.casefile import Casefile
+from ..model.casefile import SECTIONS, Casefile
 from ..model.integrity import is_slug
+from .html_text import map_html_text
+from .name_forms import NameForms
+from .privacy_rules import apply_privacy_rules
+
+if TYPE_CHECKING:
+    from ..engine.protocols import Protocol
 
 __all__ = ["Redactor", "redact_case"]
 
+#: Fields whose values come from the vocabulary, never from a person: left as written.
+_VOCABULARY_KEYS = frozenset({"type", "kind", "account", "reliability", "confidence", "roles",
+                              "branch", "level", "state", "precision", "casebook"})
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
 @dataclass(frozen=True)
 class Redactor:
-    """Replaces private persons' names (and their actor ids) with role labels."""
+    """Replaces what would identify a case's private persons, consistently."""
 
-    labels: dict[str, str]          # name or token (lower case) -> replacement
-    id_aliases: dict[str, str]      # private actor id -> alias id
+    forms: NameForms
+    id_aliases: dict[str, str]  # an id that names someone (or a private actor's id) -> alias
+    phrases: dict[str, str]  # an exact text (a standard's title, the case path) -> replacement
     case_alias: str
-    _pattern: re.Pattern[str] | None
+    name_tokens: tuple[str, ...]
+    _ids: re.Pattern[str] | None
+    _phrases: re.Pattern[str] | None
 
     @classmethod
-    def for_case(cls, case: Case) -> Redactor:
-        labels: dict[str, str] = {}
-        aliases: dict[str, str] = {}
+    def for_case(cls, case: Case, protocols: Iterable[Protocol] | None = None) -> Redactor:
         people = [a for a in case.actors.values() if a.private or a.actor.minor]
         people.sort(key=lambda a: ("accused" not in a.roles, a.id))  # the accused first
+        names = {p.name: role_label(p.roles) for p in people if p.name}
+        forms = NameForms(names)
+        alias = _hashed(case.id)
+        aliases: dict[str, str] = {case.id: alias}
         for n, person in enumerate(people, start=1):
-            label = role_label(person.roles)
             aliases[person.id] = f"private-person-{n}"
-            name = person.actor.name or ""
-            if not name:
-                continue
-            labels.setdefault(name.lower(), label)
-            tokens = [t for t in re.split(r"\s+", name) if len(t) >= 3]
-            if len(tokens) >= 2:
-                labels.setdefault(f"{tokens[0]} {tokens[-1]}".lower(), label)
-            for token in tokens:
-                for part in {token, *token.split("-")}:
-                    if len(part) >= 3:
-                        labels.setdefault(part.lower(), label)
-        words = sorted(labels, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(w) for w in words) + r")(?![\w])",
-                             re.IGNORECASE) if words else None
-        alias = "redacted-" + hashlib.sha256(case.id.encode()).hexdigest()[:8]
-        return cls(labels, aliases, alias, pattern)
+        for section in ("sources", "actors", "evidence", "events", "exercises"):
+            for n, item_id in enumerate(sorted(_ids_of(case, section)), start=1):
+                if item_id not in aliases and forms.search(item_id):
+                    aliases[item_id] = f"{section.rstrip('s')}-{n}-redacted"
+        phrases: dict[str, str] = {}
+        for proto in protocols if protocols is not None else _all_protocols():
+            neutral = proto.neutral_title
+            for text in (proto.title, proto.short):
+                if forms.search(text):
+                    phrases[text] = neutral or _names_replaced(forms, text)
+            if forms.search(proto.id):
+                aliases[proto.id] = (re.sub(r"[^a-z0-9]+", "-", neutral.lower()).strip("-")
+                                     if neutral else _hashed(proto.id))
+        path = case.path  # the case file's path and name never appear
+        named = {str(path), case.display_path} | {
+            text for text in (path.name, path.stem) if text == case.id or forms.search(text)}
+        for text in named:
+            phrases.setdefault(text, f"{alias}.yaml" if text.endswith((".yaml", ".yml"))
+                               else alias)
+        tokens = tuple(sorted({t for name in names for t in re.findall(r"[^\W\d_]{3,}", name)}))
+        return cls(forms, aliases, phrases, alias, tokens, _alternation(aliases, _ID),
+                   _alternation(phrases, None))
 
     @property
     def tokens(self) -> list[str]:
-        """Every name token that must not appear in a redacted report."""
-        return sorted({w for w in self.labels if " " not in w})
+        """Every name word (of three letters or more) that must not appear, lower case."""
+        return sorted({t.lower() for t in self.name_tokens})
 
+    # -- text ---------------------------------------------------------------------------
     def __call__(self, text: str) -> str:
-        if self._pattern is None or not text:
+        """Free text, redacted: exact phrases, ids that name someone, every name form, the
+        court privacy rules."""
+        if not text:
             return text
-        return self._pattern.sub(self._replace, text)
+        return apply_privacy_rules(self._names(self.exact(text)))
 
-    def _replace(self, match: re.Match[str]) -> str:
-        label = self.labels[match.group(1).lower()]
-        before = match.string[:match.start()].rstrip()
-        return label[0].upper() + label[1:] if not before or before[-1] in ".!?:" else label
+    def _names(self, text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for match in self.forms.find(text):
+            before = text[pos:match.start]
+            label = match.label
+            if match.plural:  # "the Williamses": the family ("the Williamses'": its)
+                label = f"{label}'s family"
+                if before.lower().endswith("the "):
+                    before = before[:-4]
+                after = text[match.end:match.end + 2]
+                if after[:1] in "'\u2019" and after and not after[1:].isalpha():
+                    label += after[0] + "s"
+                    pos_skip = 1
+                else:
+                    pos_skip = 0
+            else:
+                pos_skip = 0
+            head = "".join(out) + before
+            if not head.rstrip() or head.rstrip()[-1] in ".!?:":
+                label = label[0].upper() + label[1:]
+            out += [before, label]
+            pos = match.end + pos_skip
+        return "".join(out) + text[pos:] if out else text
+
+    def exact(self, text: str) -> str:
+        """Only the exact phrases and ids replaced: for code, which must stay code."""
+        if self._phrases is not None:
+            text = self._phrases.sub(lambda m: self.phrases[m.group(0)], text)
+        if self._ids is not None:
+            text = self._ids.sub(lambda m: self.id_aliases[m.group(0)], text)
+        return text
+
+    def identifier(self, text: str) -> str:
+        """An id or file name: its alias, a neutral alias derived from it when it names
+        someone, else unchanged — never half-rewritten."""
+        if text in self.id_aliases:
+            return self.id_aliases[text]
+        return _hashed(text) if self.forms.search(text) else text
 
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy of a table with every text cell redacted."""
@@ -85,39 +159,83 @@ class Redactor:
         return out
 
     def deep(self, value: Any) -> Any:
-        """Redact every string inside nested lists and dicts (keys that are ids aliased)."""
-        return _walk(value, self._text_or_id)
+        """Every string inside nested lists and dicts: ids aliased, text redacted."""
+        return _walk(value, self._text_or_id, None)
 
     def _text_or_id(self, text: str) -> str:
-        if text in self.id_aliases:
-            return self.id_aliases[text]
-        if self._pattern is not None and is_slug(text):  # an id: stay a slug
-            return self._pattern.sub(
-                lambda m: re.sub(r"[^a-z0-9]+", "-", self.labels[m.group(1).lower()]), text)
+        if text in self.id_aliases or is_slug(text):
+            return self.identifier(text)
         return self(text)
 
+    def html(self, markup: str) -> str:
+        """An HTML fragment's text, attribute values and script strings redacted; its markup
+        untouched."""
+        return map_html_text(markup, self)
 
-def _walk(value: Any, fn: Callable[[str], str]) -> Any:
+
+def _ids_of(case: Case, section: str) -> list[str]:
+    shape, _model = SECTIONS[section]
+    items = getattr(case.file, section)
+    return list(items) if shape == "mapping" else [item.id for item in items]
+
+
+def _all_protocols() -> list[Protocol]:
+    from ..engine.protocols import load_protocols
+
+    return load_protocols()
+
+
+def _hashed(text: str) -> str:
+    return "redacted-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _names_replaced(forms: NameForms, text: str) -> str:
+    out, pos = [], 0
+    for match in forms.find(text):
+        out += [text[pos:match.start], match.label]
+        pos = match.end
+    return "".join(out) + text[pos:]
+
+
+def _alternation(words: dict[str, str], shape: str | None) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    if shape is None:
+        return re.compile(body)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+def _walk(value: Any, fn: Callable[[str], str], key: str | None) -> Any:
     if isinstance(value, str):
-        return fn(value)
+        return value if key in _VOCABULARY_KEYS else fn(value)
     if isinstance(value, list):
-        return [_walk(v, fn) for v in value]
+        return [_walk(v, fn, key) for v in value]
     if isinstance(value, dict):
-        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn) for k, v in value.items()}
+        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn, k if isinstance(k, str)
+                                                             else None)
+                for k, v in value.items()}
     return value
 
 
-def redact_case(case: Case) -> tuple[Case, Redactor]:
-    """A redacted copy of the case (names → roles, URLs withheld, ids aliased)."""
-    redactor = Redactor.for_case(case)
+def redact_case(case: Case, protocols: Iterable[Protocol] | None = None
+                ) -> tuple[Case, Redactor]:
+    """A redacted copy of the case: private persons by role, ids aliased, URLs that name
+    someone dropped, every text redacted."""
+    redactor = Redactor.for_case(case, protocols)
     data = case.file.model_dump(mode="python", by_alias=True)
     for src in data["sources"].values():
-        src["url"] = None
-    for aid in redactor.id_aliases:
-        data["actors"][aid]["name"] = None
+        url = src.get("url")
+        if url and (redactor.forms.search(url) or redactor.forms.search(unquote(url))):
+            src["url"] = None
+    people = {aid for aid, a in case.actors.items() if a.private or a.actor.minor}
+    for aid in people:
+        actor = data["actors"][aid]
+        actor["name"] = None
+        actor["description"] = role_label(actor.get("roles") or [])
     redacted = redactor.deep(data)
     redacted["case"]["id"] = redactor.case_alias
     file = Casefile.model_validate(redacted)
-    new = Case(path=case.path, display_path=redactor.case_alias, file=file,
+    new = Case(path=case.path, display_path=f"{redactor.case_alias}.yaml", file=file,
                vocabulary=case.vocabulary, registry=case.registry, raw=case.raw)
     return new, redactor
