@@ -114,25 +114,18 @@ class Redactor:
         out: list[str] = []
         pos = 0
         for match in self.forms.find(text):
-            before = text[pos:match.start]
-            label = match.label
-            if match.plural:  # "the Williamses": the family ("the Williamses'": its)
-                label = f"{label}'s family"
+            before, label, end = text[pos:match.start], match.label, match.end
+            if match.plural:  # "the Williamses": the family; "the Williamses'": its
+                label += "'s family"
                 if before.lower().endswith("the "):
                     before = before[:-4]
-                after = text[match.end:match.end + 2]
-                if after[:1] in "'\u2019" and after and not after[1:].isalpha():
-                    label += after[0] + "s"
-                    pos_skip = 1
-                else:
-                    pos_skip = 0
-            else:
-                pos_skip = 0
-            head = "".join(out) + before
-            if not head.rstrip() or head.rstrip()[-1] in ".!?:":
+                if text[end:end + 1] in ("'", "\u2019") and not text[end + 1:end + 2].isalpha():
+                    label, end = label + text[end] + "s", end + 1
+            head = ("".join(out) + before).rstrip()
+            if not head or head[-1] in ".!?:":
                 label = label[0].upper() + label[1:]
             out += [before, label]
-            pos = match.end + pos_skip
+            pos = end
         return "".join(out) + text[pos:] if out else text
 
     def exact(self, text: str) -> str:
