@@ -25,6 +25,7 @@ __all__ = [
     "Problem",
     "ProtocolError",
     "format_field",
+    "path_text",
     "printable",
     "suggest",
 ]
@@ -128,10 +129,16 @@ class ProtocolError(DefinitionError):
     """A protocol file is invalid."""
 
 
+def path_text(path: Path | str) -> str:
+    """A path as text any file or terminal can hold: the bytes of a name that is not UTF-8
+    kept as escapes (``caf\\xe9.yaml``), instead of failing whatever writes it."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def display_path(path: Path | str) -> str:
     """A path as the user will recognise it: relative to the working directory when inside it."""
     p = Path(os.path.abspath(path))  # a link is named as given, not by its target
     try:
-        return str(p.relative_to(os.getcwd()))
+        return path_text(p.relative_to(os.getcwd()))
     except ValueError:
-        return str(Path(path))
+        return path_text(path)

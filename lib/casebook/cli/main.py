@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import CasebookError, InputError, display_path, printable
 
@@ -101,7 +104,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
                                protocols=protocols)
     else:
         result = render_report(args.path, args.output, audience=args.audience, lens=args.lens,
-                               as_of=args.as_of, redact=args.redact, protocols=protocols)
+                               as_of=args.as_of, redact=args.redact, protocols=protocols,
+                               notebook=_notebook(args))
     print(result.html)
     return EXIT_OK
 
@@ -119,7 +123,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     result = run_batch(args.paths, args.output, jobs=args.jobs, audience=args.audience,
                        lens=args.lens, as_of=args.as_of, force=args.force,
                        standalone=args.standalone, protocols=_protocols(args),
-                       progress=progress)
+                       notebook=_notebook(args), progress=progress)
     print(result.out / "index.html")
     failed = [c for c in result.cases if c.status in ("failed", "invalid")]
     for c in failed:
@@ -238,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     _variant_arguments(p, audience=True)
     p.add_argument("--redact", action="store_true",
                    help="private persons by role only; source URLs withheld")
+    _notebook_argument(p)
     p.set_defaults(run=_cmd_report)
 
     p = sub.add_parser("batch", help="render reports for many case files, in parallel",
@@ -252,6 +257,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun everything")
     p.add_argument("--standalone", action="store_true",
                    help="embed plotly.js in every report instead of sharing one copy")
+    _notebook_argument(p)
     p.set_defaults(run=_cmd_batch)
 
     p = sub.add_parser("synth", help="write synthetic cases with planted protocol failures",
@@ -269,9 +275,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _notebook_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--notebook", default=None, metavar="NB",
+                   help="another parameterized notebook taking the case study's parameters "
+                        "(default: notebooks/case-study.ipynb)")
+
+
+def _notebook(args: argparse.Namespace) -> str | None:
+    notebook = str(args.notebook) if args.notebook else None
+    if notebook and not Path(notebook).is_file():
+        raise _Usage(f"--notebook {notebook}: no such notebook")
+    return notebook
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that every ``finally`` runs: a report's
+    temporary folder and kernel are removed on the way out."""
+
+
+def _on_sigterm(_signum: int, _frame: Any) -> None:
+    raise _Stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
         return int(args.run(args))
     except InputError as err:
@@ -284,16 +314,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CasebookError as err:
         print(printable(f"casebook {args.command}: {err}"), file=sys.stderr)
         return EXIT_CANNOT
+    except _Stopped:
+        # Every ``finally`` has run (temporary folder, kernel); leave now, before asyncio
+        # reports on the kernel tasks it was waiting for as the interpreter shuts down.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + signal.SIGTERM)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as err:  # an output that cannot be written: no room, no permission
+        where = err.filename or "the output folder"
+        print(printable(f"casebook {args.command}: cannot write {where}: "
+                        f"{err.strerror or err}"), file=sys.stderr)
+        return EXIT_CANNOT
     except Exception as err:  # the last line of defence: never a traceback for the user
         if os.environ.get("CASEBOOK_DEBUG"):
             raise
         print(printable(f"casebook {args.command}: internal error: {type(err).__name__}: {err} "
                         "(set CASEBOOK_DEBUG=1 for details)"), file=sys.stderr)
         return EXIT_CANNOT
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

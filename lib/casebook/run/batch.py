@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text_atomic
-from ..errors import CasebookError
+from ..errors import CasebookError, path_text
 from ..paths import case_files, repo_root
 from .index import write_outputs
 from .inputs import CORPUS_NOTEBOOK, digest_files, shared_inputs_digest
+from .leftovers import hold_output_lock, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
-from .pool import clean_stale_temps, run_pool
+from .pool import run_pool, tasks_of_dead_workers
 
 __all__ = ["BatchResult", "CaseOutcome", "run_batch"]
 
@@ -48,11 +49,24 @@ MANIFEST = ".casebook-manifest.json"
 SHARED_PLOTLY = "plotly.min.js"
 
 
-def _key(case: Path, params: dict[str, Any], shared: str) -> str:
-    h = hashlib.sha256(case.read_bytes())
+def _key(case_sha256: str, params: dict[str, Any], shared: str) -> str:
+    """A case's freshness key: the hash of its bytes, the parameters, the shared inputs."""
+    h = hashlib.sha256(case_sha256.encode())
     h.update(json.dumps(params, sort_keys=True).encode())
     h.update(shared.encode())
     return h.hexdigest()
+
+
+def _digest(path: Path) -> tuple[str | None, str]:
+    """The SHA-256 of a case file's bytes, read as the loader reads them (only a regular
+    file, bounded), or None and why not."""
+    from ..model.untrusted import UntrustedFileError, read_untrusted
+    from ..model.yamlsafe import MAX_BYTES
+
+    try:
+        return hashlib.sha256(read_untrusted(path, MAX_BYTES)).hexdigest(), ""
+    except UntrustedFileError as err:
+        return None, f"{path_text(path)}: {err}"
 
 
 def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None = None,
@@ -67,18 +81,35 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     started = time.perf_counter()
     check_protocol_ids(protocols)  # before any case runs
     out_dir = Path(out).expanduser().resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean_stale_temps(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CasebookError(f"{out_dir}: cannot create the output folder "
+                            f"({err.strerror or err})") from None
     try:
         files = case_files(paths)
     except FileNotFoundError as err:
         raise CasebookError(str(err)) from None
+    with hold_output_lock(out_dir):
+        remove_dead_leftovers(out_dir)
+        tasks_of_dead_workers(out_dir)
+        return _run_locked(files, out_dir, started, jobs=jobs, audience=audience, lens=lens,
+                           as_of=as_of, force=force, standalone=standalone,
+                           protocols=protocols, corpus=corpus, notebook=notebook,
+                           progress=progress)
+
+
+def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int | None,
+                audience: str, lens: str, as_of: str | None, force: bool, standalone: bool,
+                protocols: str, corpus: bool, notebook: str | Path | None,
+                progress: Callable[[int, int, CaseOutcome], None] | None) -> BatchResult:
     shared = shared_inputs_digest()
     params = {"audience": audience, "lens": lens, "as_of": as_of, "protocols": protocols,
               "redact": False, "notebook": str(Path(notebook).resolve()) if notebook else None,
               "shared_plotly": None if standalone else str(out_dir / SHARED_PLOTLY)}
     if notebook:
         shared = hashlib.sha256((shared + digest_files([Path(notebook)])).encode()).hexdigest()
+    key_params = {**params, "shared_plotly": not standalone}
     manifest_path = out_dir / MANIFEST
     manifest: dict[str, Any] = {}
     if manifest_path.exists() and not force:
@@ -96,9 +127,15 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     result = BatchResult(out_dir)
     todo: list[tuple[Path, str, CaseOutcome]] = []
     for path in files:
-        key = _key(path, {**params, "shared_plotly": not standalone}, shared)
-        entry = manifest.get(str(path))
-        outcome = CaseOutcome(path=str(path))
+        outcome = CaseOutcome(path=path_text(path))
+        digest, unreadable = _digest(path)
+        if digest is None:
+            outcome.status, outcome.error = "invalid", unreadable
+            result.cases.append(outcome)
+            manifest.pop(outcome.path, None)
+            continue
+        key = _key(digest, key_params, shared)
+        entry = manifest.get(outcome.path)
         if entry and entry.get("key") == key and entry.get("status") == "ok" \
                 and (out_dir / entry["report"]).exists():
             outcome = CaseOutcome.from_row({**entry["outcome"], "status": "up-to-date",
@@ -115,11 +152,12 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
             outcome.status = "invalid"
             outcome.error = "\n".join(str(p) for p in problems)
             result.cases.append(outcome)
-            manifest[str(path)] = {"key": key, "status": "invalid",
-                                   "outcome": outcome.row()}
+            manifest[outcome.path] = {"key": key, "status": "invalid",
+                                      "outcome": outcome.row()}
             continue
         outcome.case = case.id
         todo.append((path, key, outcome))
+    todo = _without_duplicate_ids(todo, result, manifest)
     result.stages["freshness and validation"] = time.perf_counter() - started
 
     total = len(files)
@@ -132,7 +170,7 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         t = time.perf_counter()
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) + bool(corpus_task)))
         run_pool(todo, corpus_task, out_dir, params, workers, manifest, manifest_path,
-                  result, total, progress)
+                 result, total, progress, lambda digest: _key(digest, key_params, shared))
         result.stages["cases and corpus page in workers"] = time.perf_counter() - t
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     result.cases.sort(key=lambda c: c.path)
@@ -143,6 +181,40 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
     return result
 
 
+def _without_duplicate_ids(todo: list[tuple[Path, str, CaseOutcome]], result: BatchResult,
+                           manifest: dict[str, Any]) -> list[tuple[Path, str, CaseOutcome]]:
+    """Reports are folders named by case id: two files with one id would write over each
+    other. Every file of a shared id is failed, naming the others, and none is rendered (an
+    up-to-date report of that id stays as it was)."""
+    by_id: dict[str, list[str]] = {}
+    for outcome in [*(o for _p, _k, o in todo), *result.cases]:
+        if outcome.case:
+            by_id.setdefault(outcome.case, []).append(outcome.path)
+    shared = {cid: sorted(paths) for cid, paths in by_id.items() if len(paths) > 1}
+    if not shared:
+        return todo
+
+    def fail(outcome: CaseOutcome) -> None:
+        others = [p for p in shared[outcome.case] if p != outcome.path]
+        outcome.status = "invalid"
+        outcome.error = (f"{outcome.path}: case.id: case id {outcome.case!r} is also used by "
+                         f"{', '.join(others)}; each case needs its own id (reports are "
+                         "folders named by it), so neither is rendered")
+        manifest.pop(outcome.path, None)
+
+    for outcome in result.cases:
+        if outcome.case in shared:
+            fail(outcome)
+    kept = []
+    for item in todo:
+        if item[2].case in shared:
+            fail(item[2])
+            result.cases.append(item[2])
+        else:
+            kept.append(item)
+    return kept
+
+
 def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: str,
                  as_of: str | None, protocols: str, standalone: bool, shared: str,
                  manifest: dict[str, Any], force: bool) -> tuple[str, dict[str, Any]] | None:
@@ -150,7 +222,7 @@ def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     when the page is up to date. Its inputs are the batch's valid case files, linked into
     one folder."""
     invalid = {c.path for c in result.cases if c.status == "invalid"}
-    valid = [p for p in files if str(p) not in invalid]
+    valid = [p for p in files if path_text(p) not in invalid]
     h = hashlib.sha256(shared.encode())
     h.update(digest_files([repo_root() / CORPUS_NOTEBOOK, *valid]).encode())
     h.update(json.dumps([lens, as_of, protocols, standalone]).encode())
@@ -161,7 +233,12 @@ def _corpus_task(out_dir: Path, files: list[Path], result: BatchResult, lens: st
     inputs = out_dir / ".corpus-inputs"
     shutil.rmtree(inputs, ignore_errors=True)
     inputs.mkdir()
-    for p in valid:
-        (inputs / p.name).symlink_to(p)
+    used: set[str] = set()
+    for n, p in enumerate(valid):
+        name = path_text(Path(p.name))
+        if name in used:  # the same file name in two folders
+            name = f"{n:05d}-{name}"
+        used.add(name)
+        (inputs / name).symlink_to(p)
     return key, {"folder": str(inputs), "lens": lens, "as_of": as_of, "protocols": protocols,
                  "shared_plotly": None if standalone else str(out_dir / SHARED_PLOTLY)}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 from collections.abc import Callable
@@ -19,25 +18,29 @@ from typing import Any
 from ..atomic import write_text_atomic
 from ..exports.summary_json import read_summary
 from .kernel import remove_kernel_files
+from .leftovers import alive, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
 from .worker import CORPUS_TASK, RUNNING, render_case_task, render_corpus_task, worker_init
 
-__all__ = ["clean_stale_temps", "run_pool"]
+__all__ = ["run_pool", "tasks_of_dead_workers"]
 
 #: pool restarts after a worker died with no task to blame, before the rest is given up
 MAX_UNEXPLAINED_DEATHS = 2
 
 
 def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
-              corpus_task: tuple[str, dict[str, Any]] | None, out_dir: Path,
-              params: dict[str, Any], workers: int, manifest: dict[str, Any],
-              manifest_path: Path, result: BatchResult, total: int,
-              progress: Callable[[int, int, CaseOutcome], None] | None) -> None:
+             corpus_task: tuple[str, dict[str, Any]] | None, out_dir: Path,
+             params: dict[str, Any], workers: int, manifest: dict[str, Any],
+             manifest_path: Path, result: BatchResult, total: int,
+             progress: Callable[[int, int, CaseOutcome], None] | None,
+             key_of: Callable[[str], str]) -> None:
     """The stale cases, and the corpus page if stale, in worker processes with warm kernels.
 
     The corpus page is submitted first: it is the longest task and needs no case's report.
     A worker process that dies (killed, out of memory, a crash — not just its kernel) breaks
-    the pool: the task it was on is failed, and the rest go on in a new pool."""
+    the pool: the task it was on is failed, and the rest go on in a new pool. A report is
+    recorded under the key of the bytes it was rendered from (``key_of`` the digest the
+    worker returns): a file edited while it rendered is stale on the next run."""
     stop = {"signal": 0}
 
     def on_term(signum: int, _frame: Any) -> None:
@@ -53,17 +56,18 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
         if outcome.status == "ok":
             outcome.report = data["report"]
             outcome.counts = read_summary((out_dir / outcome.report).parent) or outcome.counts
-            manifest[str(path)] = {"key": key, "status": "ok", "report": outcome.report,
-                                   "outcome": outcome.row()}
+            rendered = key_of(data["case_sha256"]) if data.get("case_sha256") else key
+            manifest[outcome.path] = {"key": rendered, "status": "ok",
+                                      "report": outcome.report, "outcome": outcome.row()}
         else:
-            manifest.pop(str(path), None)
+            manifest.pop(outcome.path, None)
         write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
         result.cases.append(outcome)
         if progress:
             progress(len(result.cases), total, outcome)
 
     previous = signal.signal(signal.SIGTERM, on_term)
-    remaining = {str(path): (path, key, outcome) for path, key, outcome in todo}
+    remaining = {outcome.path: (path, key, outcome) for path, key, outcome in todo}
     corpus_left = corpus_task
     unexplained = 0
     pool: ProcessPoolExecutor | None = None
@@ -80,23 +84,30 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
                 pending[pool.submit(render_corpus_task, str(out_dir), corpus_left[1])] = \
                     CORPUS_TASK
             for name, (path, _key, _outcome) in remaining.items():
-                pending[pool.submit(render_case_task, str(path), str(out_dir), params)] = name
+                pending[pool.submit(render_case_task, str(path), str(out_dir), params,
+                                    name)] = name
             try:
                 while pending:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:
                         name = pending.pop(fut)
-                        data = fut.result()  # BrokenProcessPool if a worker died
+                        try:
+                            data = fut.result()  # BrokenProcessPool if a worker died
+                        except BrokenProcessPool:
+                            raise
+                        except Exception as err:  # the task could not even report back
+                            data = {"status": "failed", "seconds": 0.0,
+                                    "error": f"{name}: {type(err).__name__}: {err}"}
                         if name == CORPUS_TASK and corpus_left:
                             record_corpus(data, corpus_left[0], manifest, manifest_path,
-                                           result)
+                                          result)
                             corpus_left = None
                         else:
                             finish(*remaining.pop(name), data)
             except BrokenProcessPool:
                 pool.shutdown(wait=True, cancel_futures=True)
                 blamed = tasks_of_dead_workers(out_dir)
-                clean_stale_temps(out_dir)  # every worker of that pool is gone
+                remove_dead_leftovers(out_dir)  # every worker of that pool is gone
                 unexplained += not blamed
                 give_up = unexplained > MAX_UNEXPLAINED_DEATHS
                 if CORPUS_TASK in blamed or (give_up and corpus_left):
@@ -139,21 +150,15 @@ def record_corpus(data: dict[str, Any], key: str, manifest: dict[str, Any],
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
 
 
-def clean_stale_temps(out: Path) -> None:
-    """Half-written folders from an interrupted run (never a report: they were not swapped),
-    and the task notes of its workers."""
-    for tmp in out.glob("*/.*.tmp-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
-    tasks_of_dead_workers(out)
-
-
 def tasks_of_dead_workers(out: Path) -> set[str]:
     """The tasks whose worker died on them (their notes remain), the notes removed."""
     tasks = set()
     for note in out.glob(f"{RUNNING}*"):
-        tasks.add(note.read_text(encoding="utf-8"))
-        note.unlink(missing_ok=True)
         pid = note.name.removeprefix(RUNNING)
+        if pid.isdigit() and alive(int(pid)):
+            continue
+        tasks.add(note.read_text(encoding="utf-8", errors="replace"))
+        note.unlink(missing_ok=True)
         if pid.isdigit():
             remove_kernel_files(int(pid))
     return tasks

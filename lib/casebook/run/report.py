@@ -14,21 +14,23 @@ any working directory.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import CasebookError
+from ..errors import CasebookError, path_text
 from ..paths import repo_root, resolve
 from .inputs import CASE_NOTEBOOK, CORPUS_NOTEBOOK, file_sha256, report_inputs
+from .leftovers import remove_dead_leftovers, temp_prefix
 
 if TYPE_CHECKING:
     from ..views.audience import Audience
@@ -54,6 +56,7 @@ class ReportResult:
     html: Path
     files: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    case_sha256: str = ""  # the bytes of the case file this report was rendered from
 
 
 def variant_name(audience: str, lens: str, as_of: str | None, redact: bool) -> str:
@@ -75,9 +78,11 @@ def _commit() -> str:
 
 
 def provenance(inputs: dict[str, Path], lens: str, as_of: str | None, audience: str,
-               redact: bool) -> dict[str, Any]:
+               redact: bool, digests: dict[str, str] | None = None) -> dict[str, Any]:
     """What produced a report: version, commit, the hash of every input
-    (:func:`~casebook.run.inputs.report_inputs`), parameters, time."""
+    (:func:`~casebook.run.inputs.report_inputs`; ``digests`` gives those already known — the
+    case file's, from the bytes rendered), parameters, time."""
+    known = digests or {}
     return {
         "casebook": __version__,
         "commit": _commit(),
@@ -86,7 +91,8 @@ def provenance(inputs: dict[str, Path], lens: str, as_of: str | None, audience: 
         "audience": audience,
         "redacted": redact,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs_sha256": {name: file_sha256(p) for name, p in inputs.items()},
+        "inputs_sha256": {name: known.get(name) or file_sha256(p)
+                          for name, p in inputs.items()},
     }
 
 
@@ -142,7 +148,8 @@ def _to_html(nb: Any, viewer: Audience, title: str, *, shared_plotly: str | None
 
 def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
             what: str, export: bool,
-            finish: Callable[[Any, Path], dict[str, Any] | None]) -> ReportResult:
+            finish: Callable[[Any, Path], dict[str, Any] | None],
+            snapshot: tuple[Path, bytes] | None = None) -> ReportResult:
     """Execute ``notebook`` into a temporary folder beside ``final``, let ``finish`` turn the
     executed notebook into the page, and swap the folder in.
 
@@ -150,6 +157,10 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
     it may edit ``nb`` (then written as the executed notebook, stamped), or return ``None`` to
     leave no notebook behind. A failing notebook raises :class:`ReportError` and is kept
     beside the previous report; ``final`` is untouched. So does a kernel that dies.
+
+    ``snapshot`` — (the case file, the bytes already read from it): the notebook reads those
+    bytes from a copy in the temporary folder, so the report is of exactly the bytes that were
+    hashed, even if the file is edited meanwhile; the executed notebook names the file.
     """
     import time
 
@@ -159,10 +170,16 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
 
     timings: dict[str, float] = {}
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(final.name), dir=final.parent))
     tmp.chmod(0o755)
     executed = tmp / notebook.name
     try:
+        if snapshot is not None:
+            original, raw = snapshot
+            copy = tmp / ".input" / path_text(original.name)
+            copy.parent.mkdir()
+            copy.write_bytes(raw)
+            parameters = parameters | {"case": str(copy)}
         t = time.perf_counter()
         try:
             papermill.execute_notebook(
@@ -182,6 +199,9 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
         timings["execute"] = time.perf_counter() - t
         t = time.perf_counter()
         nb = nbformat.read(executed, as_version=4)
+        if snapshot is not None:
+            _rename_in(nb, str(copy), path_text(snapshot[0]))
+            shutil.rmtree(copy.parent)
         stamp = finish(nb, tmp)
         if stamp is None:
             executed.unlink()
@@ -217,9 +237,22 @@ def check_protocol_ids(protocols: str) -> None:
         select_protocols(protocols)
 
 
+def _rename_in(nb: Any, old: str, new: str) -> None:
+    """Every mention of ``old`` (the snapshot's path) in the executed notebook — the
+    parameters cell, outputs, papermill's metadata — becomes ``new``."""
+    import nbformat
+
+    text = nbformat.writes(nb)
+    if old in text:
+        encoded_old, encoded_new = json.dumps(old)[1:-1], json.dumps(new)[1:-1]
+        fixed = nbformat.reads(text.replace(encoded_old, encoded_new), as_version=4)
+        nb.clear()
+        nb.update(fixed)
+
+
 def _swap_in(tmp: Path, final: Path) -> None:
     """Replace ``final`` by ``tmp`` with renames only."""
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    old = final.with_name(f"{temp_prefix(final.name)}old")
     if final.exists():
         os.replace(final, old)
     os.replace(tmp, final)
@@ -254,6 +287,7 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         viewer = audience_named(audience)
         case_path = resolve(case)
         loaded = load_case(case_path)  # invalid input stops here, with located problems
+        case_digest = hashlib.sha256(loaded.raw).hexdigest()
         check_protocol_ids(protocols)
         redactor = Redactor.for_case(loaded) if redact else None
         case_label = redactor.case_alias if redactor else loaded.id
@@ -264,7 +298,7 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
             _filter_cells(nb, viewer)
             stamp = provenance(report_inputs(notebook, {"case file": case_path}), lens, as_of,
-                               audience, redact)
+                               audience, redact, {"case file": case_digest})
             if redactor:  # names never reach the page, the stamp or the notebook's metadata
                 _scrub(nb, redactor)
                 stamp = redactor.deep(stamp)
@@ -272,12 +306,14 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
             _write_page(folder, final, nb, viewer, case_label, stamp, shared_plotly)
             return stamp if viewer.sees("exports") else None
 
+        remove_dead_leftovers(final.parent.parent)
         result = _render(notebook, final, {
             "case": str(case_path), "protocols": protocols, "lens": lens,
             "as_of": as_of or "", "audience": audience, "redact": redact}, km,
-            what=f"{case_path}: the notebook", export=viewer.sees("exports"), finish=finish)
+            what=f"{case_path}: the notebook", export=viewer.sees("exports"), finish=finish,
+            snapshot=(case_path, loaded.raw))
     result.seconds["total"] = time.perf_counter() - t0
-    return result
+    return replace(result, case_sha256=case_digest)
 
 
 def render_corpus(folder: str | Path | list[str | Path] | list[Path],

@@ -29,9 +29,27 @@ def worker_init() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, _stop_worker)
+    _watch_parent(os.getppid())
     _restart_kernel()
     # Pool workers leave without running atexit; multiprocessing's finalizers do run.
     Finalize(None, lambda: shutdown_kernel(_KM), exitpriority=10)
+
+
+def _watch_parent(parent: int) -> None:
+    """Leave, taking the kernel down, as soon as the batch that started this worker is gone
+    (killed with SIGKILL, it could not stop its workers): no orphan keeps running."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        try:
+            _notnote_running()
+            kill_kernel(_KM)
+        finally:
+            os._exit(1)
+
+    threading.Thread(target=watch, name="casebook-parent-watch", daemon=True).start()
 
 
 def _stop_worker(signum: int, _frame: Any) -> None:
@@ -76,24 +94,34 @@ def _fresh_namespace() -> None:
         _restart_kernel()
 
 
-def render_case_task(path: str, out: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Render one case in this worker; never raises for a failing notebook."""
+def render_case_task(path: str, out: str, params: dict[str, Any], name: str
+                     ) -> dict[str, Any]:
+    """Render one case in this worker; never raises for the case's own problems — a failing
+    notebook, a file that changed, an output that cannot be written (``name``: the path as
+    the batch shows it)."""
     from .report import ReportError, render_report
 
     t = time.perf_counter()
-    note_running(out, path)
+    note_running(out, name)
     _fresh_namespace()
     try:
         result = render_report(path, out, km=_KM, **params)
     except ReportError as err:
         _restart_kernel()  # a failed notebook may leave the kernel in any state
-        return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+        return _failed(str(err), t)
     except CasebookError as err:
-        return {"status": "failed", "error": str(err), "seconds": time.perf_counter() - t}
+        return _failed(str(err), t)
+    except OSError as err:  # no room, no permission, a name too long for the file system
+        return _failed(f"{name}: cannot write {err.filename or out}: {err.strerror or err}", t)
     finally:
         _notnote_running()
     return {"status": "ok", "report": str(result.html.relative_to(Path(out).resolve())),
-            "seconds": time.perf_counter() - t, "stages": result.seconds}
+            "seconds": time.perf_counter() - t, "stages": result.seconds,
+            "case_sha256": result.case_sha256}
+
+
+def _failed(error: str, started: float) -> dict[str, Any]:
+    return {"status": "failed", "error": error, "seconds": time.perf_counter() - started}
 
 
 def render_corpus_task(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +135,10 @@ def render_corpus_task(out: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     except CasebookError as err:
         _restart_kernel()
         return {"status": "failed", "error": str(err)}
+    except OSError as err:
+        return {"status": "failed",
+                "error": f"the corpus page: cannot write {err.filename or out}: "
+                         f"{err.strerror or err}"}
     finally:
         _notnote_running()
     return {"status": "ok", "report": str(rendered.html.relative_to(Path(out).resolve()))}

@@ -34,6 +34,7 @@ from urllib.parse import unquote
 
 import pandas as pd
 
+from ..errors import path_text
 from ..model.case import Case, role_label
 from ..model.casefile import SECTIONS, Casefile
 from ..model.integrity import is_slug
@@ -88,7 +89,7 @@ class Redactor:
                 aliases[proto.id] = (re.sub(r"[^a-z0-9]+", "-", neutral.lower()).strip("-")
                                      if neutral else _hashed(proto.id))
         path = case.path  # the case file's path and name never appear
-        named = {str(path), case.display_path} | {
+        named = {str(path), path_text(path), case.display_path} | {
             text for text in (path.name, path.stem) if text == case.id or forms.search(text)}
         for text in named:
             phrases.setdefault(text, f"{alias}.yaml" if text.endswith((".yaml", ".yml"))
