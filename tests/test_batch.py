@@ -186,6 +186,7 @@ def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: P
     proc.wait(timeout=120)
     proc.stderr.close()
     assert proc.returncode != 0
+    assert not list(out.glob("*/.*.tmp-*"))  # the stopped workers' folders removed at once
     for variant in out.glob("*/counsel-then"):
         assert (variant / "report.html").exists(), f"partial report {variant}"
     rendered = {p.parent.parent.name for p in out.glob("*/counsel-then/report.html")}

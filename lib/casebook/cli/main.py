@@ -241,7 +241,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: reports/ in the checkout)")
     _variant_arguments(p, audience=True)
     p.add_argument("--redact", action="store_true",
-                   help="private persons by role only; source URLs withheld")
+                   help="private persons by role only; ids and URLs that name them aliased "
+                        "or withheld (docs/security.md)")
     _notebook_argument(p)
     p.set_defaults(run=_cmd_report)
 
@@ -314,14 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CasebookError as err:
         print(printable(f"casebook {args.command}: {err}"), file=sys.stderr)
         return EXIT_CANNOT
-    except _Stopped:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (_Stopped)
         # Every ``finally`` has run (temporary folder, kernel); leave now, before asyncio
         # reports on the kernel tasks it was waiting for as the interpreter shuts down.
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(128 + signal.SIGTERM)
-    except KeyboardInterrupt:
-        return 130
+        os._exit(128 + (signal.SIGTERM if isinstance(stop, _Stopped) else signal.SIGINT))
     except BrokenPipeError:
         return EXIT_OK
     except OSError as err:  # an output that cannot be written: no room, no permission

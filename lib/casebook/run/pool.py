@@ -129,6 +129,8 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.kill()
+                proc.join(timeout=5)
+        remove_dead_leftovers(out_dir)  # the stopped workers' temporary folders
         code = 128 + (stop["signal"] or signal.SIGINT)
         print(f"casebook batch: stopped by signal {code - 128}; rerun to resume",
               file=sys.stderr, flush=True)
