@@ -9,13 +9,18 @@ Facts and ``when`` accept three spellings that normalise to a list of :class:`Cl
 a bare value (``peer_reviewed: unknown``), one claim with its own sources
 (``{value: false, sources: [wcpo]}``), or several claims — a fact whose claims differ is
 *disputed*. The JSON Schema in ``docs/casefile.schema.json`` is generated from these models.
+
+Wherever a source is cited (``sources:`` of an event, a claim, an evidence item, an actor) it
+may be an id or a pinpoint — ``{id: aclu-complaint, page: 12, paragraph: 48}`` — which is read
+as a :class:`SourceRef`: the id, as a string, carrying its :class:`Pinpoint`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 __all__ = [
     "UNKNOWN",
@@ -27,7 +32,9 @@ __all__ = [
     "Event",
     "Evidence",
     "Exercise",
+    "Pinpoint",
     "Source",
+    "SourceRef",
 ]
 
 FORMAT_VERSION = 1
@@ -40,12 +47,77 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Pinpoint(_Strict):
+    """Where in a source: the page, paragraph, timestamp or a short quote, and how the
+    source is filed (exhibit number, Bates range)."""
+
+    id: str = Field(description="The source id.")
+    page: str | int | None = Field(None, description="Page or page range, e.g. `12` or `12-14`.")
+    paragraph: str | int | None = Field(None, description="Paragraph number, e.g. `48`.")
+    timestamp: str | None = Field(None, description="A point in a recording, e.g. `00:14:32`.")
+    quote: str | None = Field(None, max_length=300,
+                              description="A short quotation that locates the passage.")
+    exhibit: str | None = Field(None, description="The exhibit this passage is filed as.")
+    bates: str | None = Field(None, description="Bates number or range, e.g. `DET000123-125`.")
+
+    def text(self) -> str:
+        """``p. 12, ¶ 48, at 00:14:32, Ex. 3, DET000123`` — the pinpoint as a citation reads it."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"{'pp.' if '-' in str(self.page) else 'p.'} {self.page}")
+        if self.paragraph is not None:
+            parts.append(f"¶ {self.paragraph}")
+        if self.timestamp:
+            parts.append(f"at {self.timestamp}")
+        if self.exhibit:
+            parts.append(self.exhibit)
+        if self.bates:
+            parts.append(self.bates)
+        if self.quote:
+            parts.append(f"(“{self.quote}”)")
+        return ", ".join(parts)
+
+
+class SourceRef(str):
+    """A cited source id — a string everywhere ids are compared — carrying the pinpoint it
+    was cited with (``pin``; None for a bare id)."""
+
+    pin: Pinpoint | None
+
+    def __new__(cls, value: str, pin: Pinpoint | None = None) -> SourceRef:
+        ref = super().__new__(cls, value)
+        ref.pin = pin
+        return ref
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler
+                                     ) -> core_schema.CoreSchema:
+        bare = core_schema.no_info_after_validator_function(
+            lambda v: cls(v.strip()), core_schema.str_schema())
+        pinned = core_schema.no_info_after_validator_function(
+            lambda p: cls(p.id, p), handler.generate_schema(Pinpoint))
+        # A mapping is a pinpoint, anything else an id: one branch's errors, never both
+        # (the bracketed tags are dropped from error locations, see validation._clean_loc).
+        return core_schema.tagged_union_schema(
+            {"ref[id]": bare, "ref[pinpoint]": pinned},
+            discriminator=lambda v: "ref[pinpoint]" if isinstance(v, dict | Pinpoint)
+            else "ref[id]",
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda r: r.pin.model_dump(exclude_none=True) if getattr(r, "pin", None)
+                else str(r)))
+
+
+#: A list of cited sources: ids, or pinpoints.
+Cited = list[SourceRef]
+
+
 class Claim(_Strict):
     """One value of a fact (or of a date) as one or more sources state it."""
 
     value: Scalar | list[str] = Field(description="The value; `unknown` when no source says.")
-    sources: list[str] = Field(default_factory=list,
-                               description="Source ids; when empty, the owner's sources.")
+    sources: Cited = Field(default_factory=list,
+                           description="Source ids or pinpoints; when empty, the owner's "
+                                       "sources.")
     account: str | None = Field(None, description="Whose account this is, when not the sources'.")
     confidence: Literal["solid", "single-source"] | None = Field(
         None, description="`single-source`: only one stored source says so (unverified).")
@@ -97,6 +169,9 @@ class Source(_Strict):
     mirror_of: str | None = Field(None, description="Id of the source this one copies.")
     accessed: str | int | None = Field(None, description="When it was read (EDTF).")
     author: str | None = None
+    exhibit: str | None = Field(None, description="The exhibit number it is filed as, e.g. "
+                                                  "`Ex. 12`.")
+    cite: str | None = Field(None, description="A short citation form, e.g. `Compl. (ECF 1)`.")
     note: str | None = None
 
 
@@ -118,7 +193,7 @@ class Actor(_Strict):
     description: str | None = Field(None, description="Who this is, for an unnamed actor.")
     private: bool = Field(False, description="A private person: redacted reports hide the name.")
     minor: bool = Field(False, description="A minor: never named, whatever a source says.")
-    sources: list[str] = Field(default_factory=list)
+    sources: Cited = Field(default_factory=list, description="Source ids or pinpoints.")
     facts: dict[str, Claims] = Field(default_factory=dict)
     note: str | None = None
 
@@ -130,7 +205,7 @@ class Evidence(_Strict):
     implicates: StrList = Field(default_factory=list,
                                 description="Actor ids of the people this item points at.")
     held_by: str | None = Field(None, description="Actor id of who holds the record.")
-    sources: list[str] = Field(default_factory=list)
+    sources: Cited = Field(default_factory=list, description="Source ids or pinpoints.")
     facts: dict[str, Claims] = Field(default_factory=dict)
     note: str | None = None
 
@@ -148,7 +223,7 @@ class Event(_Strict):
     uses: StrList = Field(default_factory=list)
     produces: StrList = Field(default_factory=list)
     follows: StrList = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)
+    sources: Cited = Field(default_factory=list, description="Source ids or pinpoints.")
     account: str | None = Field(None, description="Whose account, when not the sources'.")
     confidence: Literal["solid", "single-source"] | None = None
     facts: dict[str, Claims] = Field(default_factory=dict)

@@ -18,7 +18,7 @@ where the right name is guessable. Checks, in order:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -246,7 +246,7 @@ class IntegrityChecker:
                              suggestion=suggest(rule, rule_ids or frozenset()))
 
     # -- facts ---------------------------------------------------------------------------
-    def sources_of(self, at: FieldPath, sources: list[str]) -> None:
+    def sources_of(self, at: FieldPath, sources: Sequence[str]) -> None:
         for j, sid in enumerate(sources):
             self.ref((*at, "sources", j), sid, self.source_ids, "source")
 

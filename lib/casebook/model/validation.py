@@ -47,6 +47,10 @@ def describe_value(value: Any) -> str:
 
 
 def _members(annotation: Any) -> list[Any]:
+    from .casefile import Pinpoint, SourceRef
+
+    if annotation is SourceRef:  # a cited source is an id or a pinpoint mapping
+        return [Pinpoint]
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         return [m for a in typing.get_args(annotation) for m in _members(a)]
