@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # the batch writes its tables without importing pandas
 
     from ..views.summary import CaseSummary
 
-__all__ = ["Table", "TableSet"]
+__all__ = ["Table", "TableSet", "plain"]
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,15 @@ class Table:
     def from_frame(cls, frame: pd.DataFrame) -> Table:
         clean = frame.astype(object).where(frame.notna(), None)
         return cls(tuple(map(str, frame.columns)),
-                   tuple(dict(zip(map(str, frame.columns), r, strict=True))
+                   tuple(dict(zip(map(str, frame.columns), map(plain, r), strict=True))
                          for r in clean.itertuples(index=False, name=None)))
+
+
+def plain(value: Any) -> Any:
+    """A cell as a file holds it: a list of citations (or anything) as text, one per line."""
+    if isinstance(value, list | tuple):
+        return "\n".join(str(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)

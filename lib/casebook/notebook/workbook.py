@@ -27,6 +27,7 @@ from ..model.load import load_case
 from ..paths import resolve
 from ..views.audience import Audience
 from ..views.audience import audience as audience_named
+from ..views.citations import pinned
 from ..views.display import escape, figure_bundle, table_html
 from ..views.redact import Redactor, redact_case
 from ..views.summary import case_summary
@@ -34,6 +35,7 @@ from ..views.tables import (
     cast_table,
     chronology_table,
     disputes_table,
+    evidence_table,
     findings_by_standard,
     lens_comparison,
     sources_table,
@@ -155,23 +157,37 @@ class Workbook:
             parts.append(f"<p><em>{escape(DISCLAIMER)}</em></p>")
         return Html("".join(parts))
 
+    def _cited(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Findings with their sources as citations, pinpoints as the event cites them."""
+        return frame.assign(sources=[
+            pinned(self.case, self.case.event_by_id.get(e), s.split("; ") if s else [])
+            for e, s in zip(frame["event"], frame["sources"], strict=True)])
+
     def key_violations(self) -> Html:
         """Counsel's lead: the violations, with basis and sources."""
         v = self.findings[self.findings["violation"]]
         if v.empty:
             return Html(_para(f"No violations under the '{self.lens}' lens."))
         cols = ["rule", "rule_title", "event", "event_date", "basis", "explanation", "sources"]
-        return self._table(v[cols])
+        return self._table(self._cited(v)[cols])
 
     def cast(self) -> Html:
         return self._table(cast_table(self.case, redact=self.redact).drop(columns=["id"]))
 
     def sources(self) -> Html:
-        table = sources_table(self.case, redact=self.redact)
+        """The exhibit list."""
+        table = sources_table(self.case, redact=self.redact).drop(columns=["citation"])
         return self._table(table, links={"title": "url"})
 
+    def evidence(self) -> Html:
+        table = evidence_table(self.case, redact=self.redact)
+        if table.empty:
+            return Html(_para("This case file records no evidence items."))
+        return self._table(table)
+
     def chronology(self) -> Html:
-        cols = ["when", "precision", "event", "what", "who", "account", "sources", "disputed"]
+        cols = ["when", "precision", "event", "what", "who", "account", "sources", "disputed",
+                "note"]
         table = chronology_table(self.case, redact=self.redact)
         if not self.viewer.sees("context-events"):
             table = table[table["context"] == ""]
@@ -208,8 +224,8 @@ class Workbook:
         f = self.findings.sort_values(["violation", "status"], ascending=[False, True],
                                       kind="stable")
         cols = ["rule", "rule_title", "event", "event_date", "status", "basis", "in_force",
-                "binds", "counts", "explanation", "decided_by", "citation"]
-        return self._table(f[f["status"].isin(["fail", "unknown"])][cols])
+                "binds", "counts", "explanation", "decided_by", "citation", "sources"]
+        return self._table(self._cited(f[f["status"].isin(["fail", "unknown"])])[cols])
 
     def failure_chains(self) -> Html:
         if not self.viewer.sees("findings"):

@@ -60,11 +60,21 @@ def table_html(frame: pd.DataFrame, *, links: dict[str, str] | None = None,
         cells = []
         for c in cols:
             value = row[c]
-            text = link(row[links[c]] or None, value) if c in links else escape(value)
+            text = link(row[links[c]] or None, value) if c in links else _cell(value)
             cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'{_TABLE_STYLE}<table class="casebook-table"><thead><tr>{head}</tr>'
             f"</thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def _cell(value: Any) -> str:
+    """A cell: text escaped; a citation (anything with ``text`` and ``url``) a link; a list or
+    tuple of them, one per line."""
+    if isinstance(value, list | tuple):
+        return "<br>".join(_cell(v) for v in value)
+    if hasattr(value, "url") and hasattr(value, "text"):
+        return link(value.url, value.text)
+    return escape(value)
 
 
 def _safe_json(value: Any) -> str:

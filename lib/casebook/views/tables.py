@@ -1,4 +1,5 @@
-"""Tables a reader looks at: cast, sources, chronology, disputes, findings by standard, lenses.
+"""Tables a reader looks at: cast, exhibit list, evidence, chronology, disputes, findings by
+standard, lenses.
 
 Each view is a pandas DataFrame built from a :class:`~casebook.case.Case` (and findings), so
 the notebook, the CSV/Excel exports and the tests read the same thing. Dates are shown as
@@ -7,7 +8,6 @@ recorded (with their precision and bounds), disputed facts with every account si
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,9 +19,10 @@ from ..engine.protocols import Protocol
 from ..model.case import Case, FactView
 from ..model.casefile import Claim, Event
 from ..model.dates import parse_edtf
+from .citations import citation, citations
 
-__all__ = ["cast_table", "chronology_table", "disputes_table", "findings_by_standard",
-           "lens_comparison", "sources_table"]
+__all__ = ["cast_table", "chronology_table", "disputes_table", "evidence_table",
+           "findings_by_standard", "lens_comparison", "sources_table"]
 
 
 def cast_table(case: Case, redact: bool = False) -> pd.DataFrame:
@@ -40,51 +41,95 @@ def cast_table(case: Case, redact: bool = False) -> pd.DataFrame:
             "roles": ", ".join(r.replace("-", " ") for r in actor.roles),
             "agency": affiliation,
             "private": "private person" if actor.private else "",
+            "note": actor.actor.note or "",
             "id": actor.id,
         })
     return pd.DataFrame(rows).sort_values(["kind", "actor"], kind="stable").reset_index(drop=True)
 
 
-def _citations(case: Case) -> Counter[str]:
-    """How many events and fact claims each source supports."""
-    counts: Counter[str] = Counter()
-    owners: list[Any] = [*case.events, *case.evidence.values(),
-                         *(a.actor for a in case.actors.values())]
-    for owner in owners:
-        counts.update(set(owner.sources))
+def _supported(case: Case) -> dict[str, list[str]]:
+    """What each source supports: the events it is cited on (for the event or one of its
+    facts or dates), then evidence items and people, by id, in time order."""
+    out: dict[str, list[str]] = {}
+
+    def add(refs: Sequence[str], what: str) -> None:
+        for ref in refs:
+            items = out.setdefault(str(ref), [])
+            if what not in items:
+                items.append(what)
+
+    for ev in (case.event_by_id[e] for e in time_order(build_graph(case))):
+        add(ev.sources, ev.id)
+        for claims in [*ev.facts.values(), ev.when]:
+            for claim in claims:
+                add(claim.sources, ev.id)
+    owners: list[tuple[str, Any]] = [*case.evidence.items(),
+                                     *((a.id, a.actor) for a in case.actors.values())]
+    for name, owner in owners:
+        add(owner.sources, name)
         for claims in owner.facts.values():
             for claim in claims:
-                counts.update(set(claim.sources))
-    for ev in case.events:
-        for claim in ev.when:
-            counts.update(set(claim.sources))
-    return counts
+                add(claim.sources, name)
+    return out
 
 
 def sources_table(case: Case, redact: bool = False) -> pd.DataFrame:
-    """Every source: publisher, date, whose account, reliability, how much it supports."""
-    supported = _citations(case)
+    """The exhibit list: every source, its exhibit number and short citation, whose account
+    it carries, how reliable it is, what it supports, the author's note."""
+    supported = _supported(case)
     rows = []
     for sid, src in case.sources.items():
+        backs = supported.get(sid, [])
         rows.append({
-            "source": sid,
-            "publisher": src.publisher,
+            "exhibit": src.exhibit or "",
+            "citation": citation(case, sid).text,
             "title": src.title,
+            "publisher": src.publisher,
             "date": parse_edtf(src.date).human() if src.date is not None else "",
             "account": src.account,
             "reliability": src.reliability + (f" (mirror of {src.mirror_of})"
                                               if src.mirror_of else ""),
-            "supports": supported.get(sid, 0),
+            "supports": len(backs),
+            "supports what": ", ".join(backs),
+            "note": src.note or "",
             "url": "" if redact else (src.url or ""),
+            "source": sid,
         })
-    return pd.DataFrame(rows).sort_values(["supports", "source"], ascending=[False, True],
-                                          kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows)
+    table["_order"] = table["exhibit"].map(lambda e: (e == "", _exhibit_key(e)))
+    return table.sort_values(["_order", "supports", "source"], ascending=[True, False, True],
+                             kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def _exhibit_key(exhibit: str) -> tuple[int, str]:
+    """"Ex. 2" before "Ex. 10"."""
+    digits = "".join(c for c in exhibit if c.isdigit())
+    return (int(digits) if digits else 0, exhibit)
+
+
+def evidence_table(case: Case, redact: bool = False) -> pd.DataFrame:
+    """Every evidence item: what it is, what it derives from, whom it points at, who holds
+    it, its sources and the author's note."""
+    rows = []
+    for eid, item in case.evidence.items():
+        rows.append({
+            "item": eid,
+            "kind": item.kind.replace("-", " "),
+            "what": item.summary or "",
+            "derived from": ", ".join(item.derived_from),
+            "implicates": ", ".join(case.actors[a].label(redact) for a in item.implicates),
+            "held by": case.actors[item.held_by].label(redact) if item.held_by else "",
+            "sources": citations(case, item.sources),
+            "note": item.note or "",
+        })
+    return pd.DataFrame(rows, columns=["item", "kind", "what", "derived from", "implicates",
+                                       "held by", "sources", "note"])
 
 
 def _claim_text(case: Case, claim: Claim, owner_sources: Sequence[str]) -> str:
     value = claim.value if not isinstance(claim.value, list) else ", ".join(claim.value)
     accounts = ", ".join(sorted(case.claim_accounts(claim, owner_sources)))
-    sources = ", ".join(claim.sources or owner_sources)
+    sources = "; ".join(map(str, citations(case, claim.sources or owner_sources)))
     return f"{value} ({accounts}: {sources})"
 
 
@@ -122,10 +167,11 @@ def chronology_table(case: Case, redact: bool = False) -> pd.DataFrame:
             "what": ev.summary,
             "who": who,
             "account": ", ".join(accounts),
-            "sources": len(ev.sources),
+            "sources": citations(case, ev.sources),
             "source ids": ", ".join(ev.sources),
             "single source": "yes" if ev.confidence == "single-source" else "",
             "disputed": _disputed(case, ev),
+            "note": ev.note or "",
             "context": "context" if ev.context else "",
         })
     return pd.DataFrame(rows)
@@ -154,11 +200,13 @@ def disputes_table(case: Case, redact: bool = False) -> pd.DataFrame:
                 rows.append({
                     "about": f"{kind} {name}", "fact": view.name, "value": str(value),
                     "account": ", ".join(sorted(case.claim_accounts(claim, sources))),
-                    "sources": ", ".join(claim.sources or sources),
+                    "sources": citations(case, claim.sources or sources),
                     "status": f"rejected: {claim.rejected}" if claim.rejected else
                     ("single source" if claim.confidence == "single-source" else ""),
+                    "note": claim.note or "",
                 })
-    return pd.DataFrame(rows, columns=["about", "fact", "value", "account", "sources", "status"])
+    return pd.DataFrame(rows, columns=["about", "fact", "value", "account", "sources", "status",
+                                       "note"])
 
 
 def findings_by_standard(findings: pd.DataFrame, protocols: Sequence[Protocol]) -> pd.DataFrame:

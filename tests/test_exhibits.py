@@ -1,0 +1,77 @@
+"""Exhibits a lawyer can file: sources cited with their pinpoints, every author note shown,
+an exhibit list and an evidence table.
+
+Expected texts are read from the case files as plain YAML, never produced by the code under
+test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from casebook import load_case
+from casebook.notebook.workbook import Workbook
+from casebook.views.tables import chronology_table, evidence_table, sources_table
+from tests.conftest import FIXTURES, ROOT
+
+CLEAN = FIXTURES / "cases" / "clean-investigation--clean.yaml"
+WILLIAMS = ROOT / "casefile" / "williams-shinola.yaml"
+
+
+def _raw(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _lineup_pin() -> tuple[str, dict]:
+    raw = _raw(CLEAN)
+    lineup = next(e for e in raw["events"] if e["id"] == "photo-lineup")
+    (pin,) = [s for s in lineup["sources"] if isinstance(s, dict)]
+    return lineup["id"], pin
+
+
+def test_a_pinpoint_reaches_the_chronology_and_the_findings() -> None:
+    event, pin = _lineup_pin()
+    source = _raw(CLEAN)["sources"][pin["id"]]
+    expected = f"p. {pin['page']}, ¶ {pin['paragraph']}"
+    table = chronology_table(load_case(CLEAN))
+    (cited,) = table[table["event"] == event]["sources"].iloc[0]
+    assert expected in cited.text and source["exhibit"] in cited.text
+    assert source["cite"] in cited.text
+    book = Workbook.open(CLEAN, lens="best")
+    rows = book._cited(book.findings)
+    at_lineup = rows[rows["event"] == event]["sources"]
+    assert any(expected in c.text for cites in at_lineup for c in cites)
+
+
+def test_the_exhibit_list_numbers_cites_and_notes_every_source() -> None:
+    raw = _raw(WILLIAMS)
+    table = sources_table(load_case(WILLIAMS))
+    assert sorted(table["source"]) == sorted(raw["sources"])
+    by_id = table.set_index("source")
+    for sid, src in raw["sources"].items():
+        assert by_id.loc[sid, "note"] == (src.get("note") or "").strip()
+        assert by_id.loc[sid, "title"] == src["title"].strip()
+    assert (table["supports"] == table["supports what"].map(
+        lambda s: len(s.split(", ")) if s else 0)).all()
+    first = table["supports what"].iloc[0].split(", ")
+    events = {e["id"] for e in raw["events"]}
+    assert set(first) & events
+
+
+def test_the_evidence_table_lists_every_item_with_its_note() -> None:
+    raw = _raw(WILLIAMS)
+    table = evidence_table(load_case(WILLIAMS)).set_index("item")
+    assert set(table.index) == set(raw["evidence"])
+    for eid, item in raw["evidence"].items():
+        assert table.loc[eid, "note"] == (item.get("note") or "").strip()
+
+
+def test_event_and_claim_notes_reach_the_chronology_and_disputes() -> None:
+    raw = _raw(WILLIAMS)
+    table = chronology_table(load_case(WILLIAMS)).set_index("event")
+    for ev in raw["events"]:
+        if ev.get("note"):
+            assert table.loc[ev["id"], "note"] == " ".join(ev["note"].split()) or \
+                table.loc[ev["id"], "note"] == ev["note"].strip()
