@@ -350,7 +350,7 @@ def test_redacted_edition_names_no_private_person(williams_redacted: Path) -> No
     names = [str(p.relative_to(out_root)) for p in out_root.rglob("*")]
     assert [n for n in names if pattern.search(n)] == []
     expected = {"report.html", "provenance.json", "case-study.ipynb", "findings.csv",
-                "chronology.csv", "chronology.xlsx"}
+                "chronology.csv", "workbook.xlsx", "chronology.docx"}
     assert expected <= {p.name for p in williams_redacted.iterdir()}
     leaks: dict[str, list[str]] = {}
     for where, text in _folder_texts(williams_redacted):

@@ -75,3 +75,52 @@ def test_event_and_claim_notes_reach_the_chronology_and_disputes() -> None:
         if ev.get("note"):
             assert table.loc[ev["id"], "note"] == " ".join(ev["note"].split()) or \
                 table.loc[ev["id"], "note"] == ev["note"].strip()
+
+
+def test_the_workbook_is_laid_out_for_people(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    Workbook.open(WILLIAMS, lens="then").export(tmp_path)
+    book = load_workbook(tmp_path / "workbook.xlsx")
+    assert book.sheetnames == ["Chronology", "Findings", "Sources", "Cast", "Evidence",
+                               "Disputes", "Discovery"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        assert all(c.font.bold for c in sheet[1]), sheet.title
+    chronology = book["Chronology"]
+    headers = [c.value for c in chronology[1]]
+    assert "Earliest" in headers and "Recorded as" in headers and "Event" in headers
+    earliest = headers.index("Earliest") + 1
+    assert isinstance(chronology.cell(row=2, column=earliest).value, datetime)
+    recorded = headers.index("Recorded as") + 1
+    assert isinstance(chronology.cell(row=2, column=recorded).value, str)  # raw EDTF kept
+    findings = book["Findings"]
+    f_headers = [c.value for c in findings[1]]
+    values = {findings.cell(row=r, column=f_headers.index("Violation") + 1).value
+              for r in range(2, findings.max_row + 1)}
+    assert values <= {"Yes", "No"} and "Yes" in values
+    sources = book["Sources"]
+    s_headers = [c.value for c in sources[1]]
+    urls = [sources.cell(row=r, column=s_headers.index("Url") + 1)
+            for r in range(2, sources.max_row + 1)]
+    linked = [c for c in urls if c.value]
+    assert linked and all(c.hyperlink is not None and c.hyperlink.target == c.value
+                          for c in linked)
+    raw = _raw(WILLIAMS)
+    assert sources.max_row - 1 == len(raw["sources"])
+
+
+def test_the_word_chronology_cites_with_pinpoints(tmp_path: Path) -> None:
+    import docx
+
+    Workbook.open(CLEAN, lens="best").export(tmp_path)
+    document = docx.Document(tmp_path / "chronology.docx")
+    (table,) = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["Date", "Event", "Who", "Sources"]
+    assert len(table.rows) - 1 == len(_raw(CLEAN)["events"])
+    _event, pin = _lineup_pin()
+    assert any(f"p. {pin['page']}, ¶ {pin['paragraph']}" in row.cells[3].text
+               for row in table.rows)

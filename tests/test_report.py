@@ -60,7 +60,7 @@ def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> No
     for audience in ("counsel", "trainer"):
         names = {p.name for p in reports[audience].iterdir()}
         assert names == {"report.html", "case-study.ipynb", "findings.csv", "chronology.csv",
-                         "chronology.xlsx", "provenance.json", "summary.json"}
+                         "workbook.xlsx", "provenance.json", "summary.json"}
     assert {p.name for p in reports["student"].iterdir()} == {"report.html", "provenance.json"}
     assert reports["counsel"].name == variant_name("counsel", "then", None, False)
 
@@ -100,9 +100,10 @@ def test_tables_for_counsel(reports: dict[str, Path]) -> None:
 
     findings = pd.read_csv(reports["counsel"] / "findings.csv")
     assert {"rule", "event", "status", "basis", "counts"} <= set(findings.columns)
-    chronology = pd.read_excel(reports["counsel"] / "chronology.xlsx", sheet_name=None)
-    assert set(chronology) == {"chronology", "findings"}
-    assert len(chronology["chronology"]) == len(load_case(WILLIAMS).events)
+    sheets = pd.read_excel(reports["counsel"] / "workbook.xlsx", sheet_name=None)
+    assert set(sheets) == {"Chronology", "Findings", "Sources", "Cast", "Evidence", "Disputes",
+                           "Discovery"}
+    assert len(sheets["Chronology"]) == len(load_case(WILLIAMS).events)
 
 
 def test_invalid_case_stops_before_running(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_case_exports_hold_payloads_as_text(tmp_path: Path, payload: str) -> Non
     book = Workbook.open(_case_with(tmp_path, payload), protocols="all", lens="best")
     written = book.export(tmp_path / "out")
     names = {p.name for p in written}
-    assert {"chronology.csv", "findings.csv", "chronology.xlsx"} <= names
+    assert {"chronology.csv", "findings.csv", "workbook.xlsx", "chronology.docx"} <= names
 
     rows = list(csv.reader(io.StringIO((tmp_path / "out" / "chronology.csv")
                                        .read_text(encoding="utf-8"))))
@@ -67,7 +67,7 @@ def test_case_exports_hold_payloads_as_text(tmp_path: Path, payload: str) -> Non
     assert "'" + stored in cells  # neutralised, not dropped
     assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r", "\uff1d")]
 
-    xlsx = tmp_path / "out" / "chronology.xlsx"
+    xlsx = tmp_path / "out" / "workbook.xlsx"
     with zipfile.ZipFile(xlsx) as z:
         sheets = [z.read(n).decode("utf-8") for n in z.namelist()
                   if n.startswith("xl/worksheets/")]
@@ -88,8 +88,8 @@ def test_a_formula_looking_header_and_cell_in_any_table(tmp_path: Path) -> None:
     export(tables, tmp_path, ("csv", "xlsx"))
     rows = list(csv.reader((tmp_path / "t.csv").open(encoding="utf-8")))
     assert rows == [["'=1+1", "n"], ["'@SUM(A1)", "-3"]]
-    sheet = load_workbook(tmp_path / "w.xlsx")["t"]
-    assert [[c.value for c in r] for r in sheet.iter_rows()] == [["=1+1", "n"], ["@SUM(A1)", -3]]
+    sheet = load_workbook(tmp_path / "w.xlsx")["T"]
+    assert [[c.value for c in r] for r in sheet.iter_rows()] == [["=1+1", "N"], ["@SUM(A1)", -3]]
     assert sheet["A1"].data_type == "s" and sheet["A1"].quotePrefix
     assert sheet["B2"].data_type == "n"  # a number stays a number
 

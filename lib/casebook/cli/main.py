@@ -230,8 +230,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="render the case-study report (HTML, notebook, tables)",
                        description="Execute the case-study notebook for one variant and write "
                                    "its folder: report.html (self-contained), and except for "
-                                   "students the executed notebook, findings.csv, "
-                                   "chronology.csv and chronology.xlsx. Prints the HTML path. "
+                                   "students the executed notebook, the CSV tables, "
+                                   "workbook.xlsx and chronology.docx. Prints the HTML path. "
                                    "With --corpus DIR instead of CASE: the cross-case report "
                                    "of every case file in DIR, in <output>/corpus/<lens>/.")
     p.add_argument("path", metavar="CASE", nargs="?", default=None, help="a case file")

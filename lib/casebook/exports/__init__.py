@@ -4,7 +4,8 @@ Like followthemoney's ``export`` package: one module per format, registered by n
 the Workbook (a report's tables), the corpus notebook and the batch alike. A format writes a
 :class:`~casebook.exports.tables.TableSet` into a folder, each file atomically, and returns
 the files it wrote. Formats: ``csv`` (a file per table), ``xlsx`` (one workbook, a sheet per
-table), ``summary`` (the counts a batch index shows, as JSON).
+table), ``docx`` (the chronology as a Word table), ``summary`` (the counts a batch index
+shows, as JSON).
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ __all__ = ["FORMATS", "ExportFormat", "Table", "TableSet", "export", "register"]
 
 def export(tables: TableSet, folder: str | Path, formats: tuple[str, ...]) -> list[Path]:
     """Write ``tables`` into ``folder`` in each of ``formats``; the files written."""
-    from . import csv_tables, summary_json, xlsx_workbook  # noqa: F401  (they register)
+    from . import (  # noqa: F401  (they register)
+        csv_tables,
+        docx_chronology,
+        summary_json,
+        xlsx_workbook,
+    )
 
     out = Path(folder)
     written: list[Path] = []

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..atomic import write_text_atomic
 from .cells import csv_cell
 from .registry import register
-from .tables import Table, TableSet
+from .tables import Table, TableSet, plain
 
 __all__ = ["table_csv", "write_csv"]
 
@@ -23,7 +23,8 @@ def table_csv(table: Table) -> str:
                             extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in table.rows:
-        writer.writerow({csv_cell(k): "" if v is None else csv_cell(v) for k, v in row.items()})
+        writer.writerow({csv_cell(k): "" if v is None else csv_cell(plain(v))
+                         for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -30,12 +30,13 @@ class Table:
     def from_frame(cls, frame: pd.DataFrame) -> Table:
         clean = frame.astype(object).where(frame.notna(), None)
         return cls(tuple(map(str, frame.columns)),
-                   tuple(dict(zip(map(str, frame.columns), map(plain, r), strict=True))
+                   tuple(dict(zip(map(str, frame.columns), r, strict=True))
                          for r in clean.itertuples(index=False, name=None)))
 
 
 def plain(value: Any) -> Any:
-    """A cell as a file holds it: a list of citations (or anything) as text, one per line."""
+    """A cell as a text file holds it: a list of citations (or anything) as text, one per
+    line."""
     if isinstance(value, list | tuple):
         return "\n".join(str(v) for v in value)
     return value

@@ -309,17 +309,27 @@ class Workbook:
         return parts or [Html(_para("This case file has no decision points."))]
 
     def export(self, folder: str | Path) -> list[Path]:
-        """findings.csv, chronology.csv and chronology.xlsx (chronology and findings sheets)
-        and summary.json (the counts a batch index shows), for the audiences that get
-        exports (data/audiences.yaml). Returns the files written."""
+        """The report's tables — chronology, findings, sources, cast, evidence, disputes,
+        discovery — as CSV files (source ids, for programs), one workbook of seven sheets
+        (``workbook.xlsx``, for people) and the chronology in Word; and summary.json (the
+        counts a batch index shows). Only for the audiences that get exports
+        (data/audiences.yaml). Returns the files written."""
         if not folder or not self.viewer.sees("exports"):
             return []
-        chronology = chronology_table(self.case, redact=self.redact)
+        frames = {
+            "chronology": chronology_table(self.case, redact=self.redact),
+            "findings": self.findings.drop(columns=["event_earliest"]).assign(**{
+                "cited sources": self._cited(self.findings)["sources"]}),
+            "sources": sources_table(self.case, redact=self.redact),
+            "cast": cast_table(self.case, redact=self.redact),
+            "evidence": evidence_table(self.case, redact=self.redact),
+            "disputes": disputes_table(self.case, redact=self.redact),
+            "discovery": discovery_list(self.findings),
+        }
         if self.redactor:
-            chronology = self.redactor.frame(chronology)
-        tables = TableSet({"chronology": Table.from_frame(chronology),
-                           "findings": Table.from_frame(
-                               self.findings.drop(columns=["event_earliest"]))},
-                          workbook="chronology", summary=case_summary(self.case, self.findings),
-                          meta={"case": self.case.id})
-        return export(tables, folder, ("csv", "xlsx", "summary"))
+            frames = {name: self.redactor.frame(frame) for name, frame in frames.items()}
+        tables = TableSet({name: Table.from_frame(frame) for name, frame in frames.items()},
+                          workbook="workbook", summary=case_summary(self.case, self.findings),
+                          meta={"case": self.case.id, "title": self.case.title,
+                                "lens": self.lens, "disclaimer": DISCLAIMER})
+        return export(tables, folder, ("csv", "xlsx", "docx", "summary"))

@@ -3,7 +3,7 @@
 One folder per variant — ``<out>/<case id or alias>/<audience>-<lens>[-<as_of>][-redacted]/`` —
 so variants never overwrite each other. The folder holds a self-contained ``report.html``
 (opens offline with every chart) and, except for students, the executed notebook,
-``findings.csv``, ``chronology.csv`` and ``chronology.xlsx``. Everything is written into a
+the CSV tables, ``workbook.xlsx`` and ``chronology.docx``. Everything is written into a
 temporary folder beside the target and swapped in by rename: a reader (or a crash) sees the
 old report or the new one, never half of either. Each report carries a provenance stamp:
 casebook version, commit, input hashes, lens, ``as_of`` and time of generation.

@@ -1,0 +1,66 @@
+"""``docx``: the chronology as a Word table a lawyer pastes into a brief — date, event, who,
+sources with their pinpoints — with the case's title and the statement that a protocol
+failure is not a finding of unlawfulness.
+
+Written from the ``chronology`` table of a :class:`~casebook.exports.tables.TableSet`; a set
+without one writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_bytes_atomic
+from .registry import register
+from .tables import TableSet, plain
+
+__all__ = ["write_docx"]
+
+#: The chronology's columns in the Word table, with their headings.
+COLUMNS = (("when", "Date"), ("what", "Event"), ("who", "Who"), ("sources", "Sources"))
+
+
+def _text(value: Any) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # what XML cannot hold either
+
+    return str(ILLEGAL_CHARACTERS_RE.sub("", str(plain(value) or "")))
+
+
+@register("docx", "the chronology as a Word table (date, event, who, sources with pinpoints)")
+def write_docx(tables: TableSet, folder: Path) -> list[Path]:
+    table = tables.tables.get("chronology")
+    if table is None:
+        return []
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    title = str(tables.meta.get("title") or tables.meta.get("case") or "Chronology")
+    doc.add_heading(_text(f"Chronology: {title}"), level=1)
+    if tables.meta.get("lens"):
+        doc.add_paragraph(_text(f"Dates as recorded in the case file; sources with their "
+                                f"pinpoints. Prepared with casebook ({tables.meta['lens']} "
+                                "lens)."))
+    grid = doc.add_table(rows=1, cols=len(COLUMNS))
+    grid.style = "Table Grid"
+    for cell, (_key, heading) in zip(grid.rows[0].cells, COLUMNS, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for cell, (key, _heading) in zip(cells, COLUMNS, strict=True):
+            cell.text = _text(row.get(key))
+    for row in grid.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+    doc.add_paragraph(_text(tables.meta.get("disclaimer") or ""))
+    buf = io.BytesIO()
+    doc.save(buf)
+    path = folder / "chronology.docx"
+    write_bytes_atomic(path, buf.getvalue())
+    return [path]
