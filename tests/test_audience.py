@@ -14,9 +14,9 @@ from tests.conftest import ROOT, WILLIAMS
 PAPERMILL_TAGS = {"parameters", "injected-parameters", "setup"}
 
 
-def test_the_three_audiences() -> None:
-    assert audience_names() == ("counsel", "trainer", "student")
-    with pytest.raises(ValueError, match="counsel, trainer, student"):
+def test_the_audiences() -> None:
+    assert audience_names() == ("counsel", "filing", "trainer", "student")
+    with pytest.raises(ValueError, match="counsel, filing, trainer, student"):
         audience("press")
 
 

@@ -17,8 +17,8 @@ from tests.conftest import FIXTURES, ROOT, WILLIAMS
 
 pytestmark = pytest.mark.slow
 NOTEBOOK = ROOT / "notebooks" / "case-study.ipynb"
-SECTIONS = ["## Summary", "## Cast of characters", "## Sources", "## Chronology", "## Timeline",
-            "## Event graph"]
+SECTIONS = ["## Summary", "## Cast of characters", "## Exhibit list", "## Chronology",
+            "## Timeline", "## Event graph"]
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +59,10 @@ def test_executed_notebook_structure(reports: dict[str, Path], audience: str) ->
 def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> None:
     for audience in ("counsel", "trainer"):
         names = {p.name for p in reports[audience].iterdir()}
-        assert names == {"report.html", "case-study.ipynb", "findings.csv", "chronology.csv",
-                         "workbook.xlsx", "provenance.json", "summary.json"}
+        assert names == {"report.html", "case-study.ipynb", "provenance.json", "summary.json",
+                         "workbook.xlsx", "chronology.docx", "chronology.csv", "findings.csv",
+                         "sources.csv", "cast.csv", "evidence.csv", "disputes.csv",
+                         "discovery.csv"}
     assert {p.name for p in reports["student"].iterdir()} == {"report.html", "provenance.json"}
     assert reports["counsel"].name == variant_name("counsel", "then", None, False)
 
@@ -134,7 +136,7 @@ def test_papermill_help_notebook_describes_the_parameters() -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     for name, kind, words in [("case", "str", "path to a case file"), ("lens", "str", "then"),
-                              ("audience", "str", "counsel, trainer or student"),
+                              ("audience", "str", "counsel (work product), filing, trainer"),
                               ("redact", "bool", "by role"), ("as_of", "str", "now"),
                               ("protocols", "str", "comma-separated")]:
         i = next(i for i, li in enumerate(lines) if li.strip().startswith(f"{name}:"))

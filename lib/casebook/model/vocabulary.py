@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import DefinitionError
 from ..paths import vocabulary_path
@@ -67,6 +67,8 @@ class Step(_Strict):
 
 class EvidenceKind(_Strict):
     meaning: str
+    label: str | None = Field(None, description="How a reader names such an item, e.g. "
+                                                "'face-search candidate'.")
     fr_output: bool = Field(False, description="Output of a facial-recognition search.")
 
 
@@ -80,6 +82,9 @@ class FactDef(_Strict):
     type: FactType
     meaning: str
     values: list[str] | None = None
+    value_labels: dict[str, str] = Field(
+        default_factory=dict, description="How a reader names each enum value, e.g. "
+                                          "part1-property: 'a Part I property offense'.")
     on: FactOn
 
     @field_validator("values")
@@ -88,6 +93,14 @@ class FactDef(_Strict):
         if v is not None and len(set(v)) != len(v):
             raise ValueError("values must be unique")
         return v
+
+    @model_validator(mode="after")
+    def _labels_name_values(self) -> FactDef:
+        unknown = set(self.value_labels) - set(self.values or [])
+        if unknown:
+            raise ValueError(f"value_labels names values the fact does not have: "
+                             f"{', '.join(sorted(unknown))}")
+        return self
 
 
 class Vocabulary(_Strict):

@@ -29,6 +29,7 @@ from ..views.audience import Audience
 from ..views.audience import audience as audience_named
 from ..views.citations import pinned
 from ..views.display import escape, figure_bundle, table_html
+from ..views.findings_view import node_label, readable_findings
 from ..views.redact import Redactor, redact_case
 from ..views.summary import case_summary
 from ..views.tables import (
@@ -133,27 +134,56 @@ class Workbook:
 
     # -- sections ---------------------------------------------------------------------
     def summary(self) -> Html:
+        """The executive summary: what happened; under the lens, what failed at which steps
+        and what it led to; in the work-product edition, the earliest preventable point and
+        what to ask for."""
         info = self.case.file.case
         f = self.findings
-        parts = [f"<h2>{escape(self._text(info.title))}</h2>",
+        parts = [f"<h1>{escape(self._text(info.title))}</h1>",
                  _para(f"{info.jurisdiction}. {self._text(info.summary)}"),
-                 _para(f"{len(self.case.events)} events, {len(self.case.evidence)} evidence "
-                       f"items, {len(self.case.sources)} sources, {len(self.case.actors)} "
-                       f"people and bodies.")]
+                 _para(f"The record: {len(self.case.events)} events, "
+                       f"{len(self.case.evidence)} evidence items, {len(self.case.sources)} "
+                       f"sources, {len(self.case.actors)} people and bodies.")]
         if self.viewer.sees("findings"):
             lens_words = {"then": "the standards in force and binding at the time",
                           "now": f"the standards in force on {self.as_of or date.today()}",
                           "best": "every standard as a benchmark"}[self.lens]
-            parts.append(_para(f"Checked against {len(self.protocols)} standards under the "
-                               f"'{self.lens}' lens ({lens_words}): "
-                               f"{int(f['violation'].sum())} violations, "
-                               f"{int((f['status'] == 'fail').sum())} failures in all, "
-                               f"{int((f['status'] == 'unknown').sum())} questions the record "
-                               "cannot answer."))
-            earliest = self.consequences.earliest
-            if earliest:
-                parts.append(_para("Earliest preventable point: "
-                                   + self._text(earliest["sentence"])))
+            violations = f[f["violation"]]
+            parts.append(_para(
+                f"Checked against {len(self.protocols)} standards under the '{self.lens}' "
+                f"lens ({lens_words}): {len(violations)} violations at "
+                f"{violations['event'].nunique()} steps, "
+                f"{int((f['status'] == 'fail').sum())} failures in all, "
+                f"{int((f['status'] == 'unknown').sum())} questions the record cannot "
+                "answer."))
+            steps = []
+            for event, group in violations.groupby("event", sort=False):
+                first = group.iloc[0]
+                step = node_label(self.case, str(event)).capitalize()
+                accounts = ", ".join(sorted({b for b in group["basis"] if b})) or "undisputed"
+                steps.append(f"<li><strong>{escape(step)}</strong> "
+                             f"({escape(first['event_date'])}): "
+                             f"{escape(', '.join(sorted(set(group['rule']))))} — "
+                             f"{escape(self._text(accounts))}</li>")
+            if steps:
+                parts.append("<p>What failed and counts:</p><ul>" + "".join(steps) + "</ul>")
+            harms = sorted({h for hs in self.consequences.chains.get("harms", []) for h in hs
+                            if h in self.case.event_by_id},
+                           key=lambda h: self.case.bounds(self.case.event_by_id[h]))
+            if harms:
+                parts.append(_para("What it led to: " + self._text(", ".join(
+                    f"{node_label(self.case, h)} "
+                    f"({self.case.date_text(self.case.event_by_id[h])})" for h in harms)) + "."))
+            if self.viewer.sees("work-product"):
+                earliest = self.consequences.earliest
+                if earliest:
+                    parts.append(_para("Earliest preventable point: "
+                                       + self._text(earliest["sentence"])))
+                asks = discovery_list(f)
+                if not asks.empty:
+                    holders = ", ".join(dict.fromkeys(self._text(h) for h in asks["held_by"]))
+                    parts.append(_para(f"What to ask for: {len(asks)} records the case file "
+                                       f"lacks, held by {holders} (the discovery list)."))
             parts.append(f"<p><em>{escape(DISCLAIMER)}</em></p>")
         return Html("".join(parts))
 
@@ -212,6 +242,16 @@ class Workbook:
         found = self.findings if self.viewer.sees("figure-verdicts") else None
         return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact,
                                    show_fr=self.viewer.sees("fr-derivation")), "graph")
+
+    def findings_by_step(self) -> Html:
+        """The failures and open questions, by step, each reason once, in words."""
+        if not self.viewer.sees("findings"):
+            return Html(_para("Findings are not part of this edition."))
+        table = readable_findings(self.case, self.findings)
+        if table.empty:
+            return Html(_para(f"Nothing fails and nothing is open under the '{self.lens}' "
+                              "lens."))
+        return self._table(table)
 
     def standards(self) -> Html:
         if not self.viewer.sees("findings"):

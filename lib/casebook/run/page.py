@@ -7,11 +7,18 @@ notebooks' outputs are already safe HTML (every case-file text escaped by
 :mod:`casebook.display`), so the page is simply: the markdown cells rendered (raw HTML in them
 escaped), the code shown or hidden by audience, the outputs by MIME priority, and a provenance
 stamp. Tracebacks and streams are escaped text.
+
+The page is an exhibit: a table of contents with anchors and a way back to it from each
+section; tables that read without JavaScript and that a small inline script (no CDN) makes
+sortable and filterable; and a print stylesheet — each section on a new page, figures redrawn
+to the page's width with no toolbar, link addresses printed beside their text.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from importlib import resources
 from typing import Any
 
 import mistune
@@ -22,22 +29,18 @@ __all__ = ["notebook_html"]
 
 _markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+_H1 = re.compile(r"<h1>.*?</h1>", re.S)
+#: The width figures are redrawn to for print: a US Letter or A4 page less its margins.
+PRINT_WIDTH = 700
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2733;
-     margin:0;background:#fff;line-height:1.45}
-main{max-width:1400px;margin:0 auto;padding:24px 32px 48px}
-h1{font-size:1.8em;margin:.2em 0 .6em}h2{font-size:1.35em;margin:1.6em 0 .4em;
-   border-bottom:1px solid #d6dde5;padding-bottom:.2em}h3{font-size:1.1em;margin:1.2em 0 .3em}
-p{margin:.4em 0 .6em;max-width:75em}
-pre{background:#f6f8fa;border:1px solid #e2e6ea;padding:8px 10px;overflow-x:auto;
-    font-size:12.5px;margin:.4em 0}
-pre.error{background:#fff3f3;border-color:#e6b8b8}
-.cell-input pre{background:#f3f5f9}
-.output{overflow-x:auto;margin:.3em 0 .8em}
-.casebook-figure{margin:.5em 0}
-@media print{main{max-width:none;padding:0}.casebook-figure{break-inside:avoid}}
-"""
+def _static(name: str) -> str:
+    return (resources.files("casebook.run") / "static" / name).read_text("utf-8")
+
+
+_CSS = _static("page.css")
+#: Sorting and filtering for every casebook table, and figures fitted to the printed page.
+_SCRIPT = _static("page.js").replace("PRINT_WIDTH", str(PRINT_WIDTH))
 
 
 def _text(value: Any) -> str:
@@ -83,8 +86,43 @@ def notebook_html(nb: Any, *, title: str, show_code: bool, shared_plotly: str | 
             parts.append(f'<div class="output">{outputs}</div>')
         if parts:
             body.append(f'<section class="cell-code">{"".join(parts)}</section>')
+    content = _with_contents("".join(body))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{_CSS}</style>"
-            f"{plotly_loader(shared_plotly)}</head><body><main>{''.join(body)}{footer}"
-            "</main></body></html>\n")
+            f"{plotly_loader(shared_plotly)}</head><body><main id=\"top\">{content}{footer}"
+            f"</main><script>{_SCRIPT}</script></body></html>\n")
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def _with_contents(body: str) -> str:
+    """Each section heading anchored, with a link back to the contents; the page's title,
+    then the contents, first."""
+    used: set[str] = set()
+    entries: list[str] = []
+
+    def anchor(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        plain = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        slug = _slug(plain, used)
+        entries.append(f'<li><a href="#{slug}">{escape(plain)}</a></li>')
+        return (f'<h2 id="{slug}">{inner}<a class="totop" href="#contents" '
+                'aria-label="Back to the contents">↑ contents</a></h2>')
+
+    body = _H2.sub(anchor, body)
+    title = _H1.search(body)  # the case's title opens the page, whichever cell drew it
+    if title:
+        body = body[:title.start()] + body[title.end():]
+    if not entries:
+        return (title.group(0) if title else "") + body
+    toc = (f'<nav class="toc" id="contents" aria-label="Contents"><strong>Contents</strong>'
+           f'<ol>{"".join(entries)}</ol></nav>')
+    return (title.group(0) if title else "") + toc + body

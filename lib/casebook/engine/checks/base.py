@@ -70,7 +70,9 @@ class CheckContext:
         """'the photo lineup (July 2019)': how explanations name an event."""
         if event.id not in self._labels:
             forms = " / ".join(self.case.date_forms(event))
-            self._labels[event.id] = f"the {event.type.replace('-', ' ')} ({forms})"
+            kind = self.case.vocabulary.event_types.get(event.type)
+            name = kind.label.lower() if kind else event.type.replace("-", " ")
+            self._labels[event.id] = f"the {name} ({forms})"
         return self._labels[event.id]
 
 
