@@ -15,6 +15,7 @@ import html
 import json
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -528,3 +529,96 @@ def test_corpus_page_draws_its_charts_offline(browser: Any,
         _assert_drawn(figures, 3)
         assert view.errors() == [], view.errors()
         assert view.blocked == [], view.blocked
+
+
+# ------------------------------------------------------------------------------ the exhibit page
+
+
+@pytest.mark.browser
+def test_contents_links_land_on_their_sections(browser: Any, williams_counsel: Path) -> None:
+    with open_page(browser) as view:
+        _load(view, williams_counsel)
+        links = view.page.evaluate(
+            "[...document.querySelectorAll('nav.toc a')].map(a => a.getAttribute('href'))")
+        headings = view.page.evaluate("[...document.querySelectorAll('h2')].map(h => h.id)")
+        assert [link.lstrip("#") for link in links] == headings and len(links) >= 10
+        for link in links:
+            view.page.click(f"nav.toc a[href='{link}']")
+            view.page.wait_for_function("(id) => location.hash === id", arg=link)
+            top, at_end = view.page.evaluate(
+                f"[document.querySelector('{link}').getBoundingClientRect().top, "
+                "Math.ceil(window.scrollY + window.innerHeight) >= "
+                "document.documentElement.scrollHeight]")
+            assert abs(top) < 5 or (at_end and top > 0), (link, top)  # the last can't scroll
+            view.page.click(f"{link} a.totop")
+            view.page.wait_for_function("() => location.hash === '#contents'")
+        assert view.blocked == [] and view.errors() == []
+
+
+@pytest.mark.browser
+def test_tables_sort_and_filter_offline(browser: Any, williams_counsel: Path) -> None:
+    events = [e["id"] for e in yaml.safe_load(WILLIAMS.read_text(encoding="utf-8"))["events"]]
+    with open_page(browser) as view:
+        _load(view, williams_counsel)
+        table = "#chronology ~ * table, section:has(#chronology) + section table"
+        view.page.wait_for_selector(table)
+        column = view.page.evaluate(f"""() => [...document.querySelector("{table}")
+            .tHead.rows[0].cells].map(c => c.innerText.trim())""").index("event")
+        view.page.click(f"{table} >> th >> nth={column}")
+        shown = view.page.evaluate(f"""() => [...document.querySelector("{table}").tBodies[0]
+            .rows].map(r => r.cells[{column}].innerText.trim())""")
+        assert shown == sorted(shown) and set(shown) <= set(events)
+        view.page.click(f"{table} >> th >> nth={column}")
+        shown = view.page.evaluate(f"""() => [...document.querySelector("{table}").tBodies[0]
+            .rows].map(r => r.cells[{column}].innerText.trim())""")
+        assert shown == sorted(shown, reverse=True)
+        view.page.fill("section:has(#chronology) + section input.table-filter", "arrest")
+        visible = view.page.evaluate(f"""() => [...document.querySelector("{table}").tBodies[0]
+            .rows].filter(r => r.style.display !== 'none').map(r => r.innerText.toLowerCase())""")
+        assert visible and all("arrest" in row for row in visible) and len(visible) < len(shown)
+        assert view.blocked == [] and view.errors() == []
+
+
+@pytest.mark.browser
+def test_in_print_every_figure_fits_the_page_and_no_toolbar_shows(
+        browser: Any, williams_counsel: Path) -> None:
+    from casebook.run.page import PRINT_WIDTH
+
+    page_width = 8.5 * 96 - 2 * 0.45 * 96  # US Letter less the PDF's margins, in CSS pixels
+    with open_page(browser) as view:
+        _load(view, williams_counsel)
+        view.page.emulate_media(media="print")
+        view.page.wait_for_function(
+            "(w) => [...document.querySelectorAll('.casebook-figure')].every("
+            "d => d._fullLayout.width <= w)", arg=PRINT_WIDTH)
+        boxes = view.page.evaluate("""() => [...document.querySelectorAll('.casebook-figure')]
+            .map(d => ({width: d.querySelector('.main-svg').getBoundingClientRect().width,
+                        bars: [...d.querySelectorAll('.modebar')].filter(
+                          m => getComputedStyle(m).display !== 'none').length}))""")
+        assert len(boxes) >= 2
+        for box in boxes:
+            assert box["width"] <= page_width and box["bars"] == 0, box
+        view.screenshot("report-print")
+
+
+@pytest.mark.browser
+def test_the_pdf_has_page_numbers_every_heading_and_no_work_product(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from casebook.run.report import render_report
+
+    result = render_report(WILLIAMS, tmp_path, audience="filing", pdf=True, exhibit="Ex. 12")
+    reader = PdfReader(result.folder / "report.pdf")
+    pages = [unicodedata.normalize("NFKC", p.extract_text()) for p in reader.pages]  # ligatures
+    total = len(pages)
+    assert total > 5
+    for n, text in enumerate(pages, start=1):
+        assert f"Page {n} of {total}" in text and "Ex. 12" in text, n
+        assert "Not by itself a finding that anything was unlawful" in text
+    whole = "\n".join(pages)
+    page = (result.folder / "report.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="[^"]+">(.*?)<a class="totop"', page)
+    assert headings and all(html.unescape(h) in whole for h in headings), headings
+    assert "Discovery list" not in whole and "Earliest preventable point" not in whole
+    raw = (result.folder / "report.pdf").read_bytes()
+    assert b"/JavaScript" not in raw and b"/JS " not in raw and b"/Launch" not in raw

@@ -98,14 +98,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.corpus is not None:
         if not Path(args.corpus).is_dir():
             raise _Usage(f"--corpus {args.corpus}: not a folder")
-        if args.redact or args.audience != "counsel":
-            raise _Usage("--redact and --audience apply to a case report, not to --corpus")
+        if args.redact or args.audience != "counsel" or args.pdf:
+            raise _Usage("--redact, --audience and --pdf apply to a case report, not to "
+                         "--corpus")
         result = render_corpus(args.corpus, args.output, lens=args.lens, as_of=args.as_of,
                                protocols=protocols)
     else:
+        if args.exhibit and not args.pdf:
+            raise _Usage("--exhibit labels the pages of the PDF: give --pdf too")
+        if args.pdf:
+            from ..run.pdf import chromium_path
+
+            chromium_path()  # a missing browser stops here, before the notebook runs
         result = render_report(args.path, args.output, audience=args.audience, lens=args.lens,
                                as_of=args.as_of, redact=args.redact, protocols=protocols,
-                               notebook=_notebook(args))
+                               notebook=_notebook(args), pdf=args.pdf, exhibit=args.exhibit)
     print(result.html)
     return EXIT_OK
 
@@ -243,6 +250,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--redact", action="store_true",
                    help="private persons by role only; ids and URLs that name them aliased "
                         "or withheld (docs/security.md)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write report.pdf (needs Debian's chromium)")
+    p.add_argument("--exhibit", default=None, metavar="LABEL",
+                   help='with --pdf: an exhibit label on every page, e.g. "Ex. 12"')
     _notebook_argument(p)
     p.set_defaults(run=_cmd_report)
 

@@ -27,7 +27,7 @@ from ..model.load import load_case
 from ..paths import resolve
 from ..views.audience import Audience
 from ..views.audience import audience as audience_named
-from ..views.citations import pinned
+from ..views.citations import compact, pinned
 from ..views.display import escape, figure_bundle, table_html
 from ..views.findings_view import node_label, readable_findings
 from ..views.redact import Redactor, redact_case
@@ -207,7 +207,7 @@ class Workbook:
     def sources(self) -> Html:
         """The exhibit list."""
         table = sources_table(self.case, redact=self.redact).drop(columns=["citation"])
-        return self._table(table, links={"title": "url"})
+        return self._table(table, links={"title": "url"}, css_class="exhibit-list")
 
     def evidence(self) -> Html:
         table = evidence_table(self.case, redact=self.redact)
@@ -216,11 +216,17 @@ class Workbook:
         return self._table(table)
 
     def chronology(self) -> Html:
-        cols = ["when", "precision", "event", "what", "who", "account", "sources", "disputed",
-                "note"]
+        """The events in time order, sources in compact form (the exhibit list has them in
+        full) and disputed facts by name (the disputes table below has every account)."""
+        cols = ["when", "event", "what", "who", "account", "sources", "disputed", "note"]
         table = chronology_table(self.case, redact=self.redact)
         if not self.viewer.sees("context-events"):
             table = table[table["context"] == ""]
+        table = table.assign(
+            sources=table["sources"].map(compact),
+            disputed=table["disputed"].map(
+                lambda s: ", ".join(part.split(":", 1)[0] for part in s.split("; ")) if s
+                else ""))
         return self._table(table[cols])
 
     def disputes(self) -> Html:
@@ -366,6 +372,10 @@ class Workbook:
             "disputes": disputes_table(self.case, redact=self.redact),
             "discovery": discovery_list(self.findings),
         }
+        if not self.viewer.sees("work-product"):  # the filing edition: no work product
+            del frames["discovery"]
+            frames["findings"] = frames["findings"].drop(
+                columns=["discovery_record", "discovery_held_by"])
         if self.redactor:
             frames = {name: self.redactor.frame(frame) for name, frame in frames.items()}
         tables = TableSet({name: Table.from_frame(frame) for name, frame in frames.items()},

@@ -264,8 +264,12 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                   audience: str = "counsel", lens: str = "then", as_of: str | None = None,
                   redact: bool = False, protocols: str = "all",
                   shared_plotly: str | Path | None = None, km: Any = None,
-                  notebook: str | Path | None = None) -> ReportResult:
+                  notebook: str | Path | None = None, pdf: bool = False,
+                  exhibit: str | None = None) -> ReportResult:
     """Execute the notebook for one variant and write its folder (see the module docstring).
+
+    ``pdf`` also prints ``report.pdf`` beside the page through headless Chromium (run.pdf),
+    with ``exhibit`` (e.g. "Ex. 12") and "page X of Y" on every page.
 
     ``shared_plotly`` is a shared plotly.min.js file the page links to (else plotly.js is
     inlined); ``km`` a started kernel manager to reuse (batches keep one warm kernel per
@@ -304,6 +308,12 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                 stamp = redactor.deep(stamp)
                 nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
             _write_page(folder, final, nb, viewer, case_label, stamp, shared_plotly)
+            if pdf:
+                from .pdf import print_pdf
+
+                print_pdf(folder / "report.html", folder / "report.pdf",
+                          header=f"{case_label} · {audience} edition · lens {lens} · as of "
+                                 f"{stamp['as_of']}", exhibit=exhibit)
             return stamp if viewer.sees("exports") else None
 
         remove_dead_leftovers(final.parent.parent)

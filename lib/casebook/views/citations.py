@@ -15,7 +15,7 @@ from ..model.case import Case
 from ..model.casefile import Pinpoint
 from ..model.dates import parse_edtf
 
-__all__ = ["Citation", "citation", "citations", "pinned"]
+__all__ = ["Citation", "citation", "citations", "compact", "pinned"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +25,14 @@ class Citation:
     text: str
     url: str | None = None
     source: str = ""  # the source id, for a program or a lookup
+    short: str = ""  # the compact form for dense tables: exhibit or short title, year, pinpoint
 
     def __str__(self) -> str:
         return self.text
+
+    def compact(self) -> Citation:
+        """The same citation in its compact form (the full one is in the exhibit list)."""
+        return Citation(self.short or self.text, self.url, self.source, self.short)
 
 
 def _when(value: str | int | None) -> str:
@@ -48,9 +53,17 @@ def citation(case: Case, source: str, pin: Pinpoint | None = None) -> Citation:
     exhibit = (pin.exhibit if pin and pin.exhibit else None) or src.exhibit
     head = src.cite or f"{src.publisher}, “{src.title}”"
     when = _when(src.date) if not src.cite else ""
-    text = ", ".join(p for p in (exhibit, head + (f" ({when})" if when else ""),
-                                 _pin_text(pin)) if p)
-    return Citation(text, src.url, str(source))
+    pinpoint = _pin_text(pin)
+    text = ", ".join(p for p in (exhibit, head + (f" ({when})" if when else ""), pinpoint)
+                     if p)
+    year = str(src.date)[:4] if src.date is not None else ""
+    brief = exhibit or src.cite or f"{src.publisher}, “{_clip(src.title, 36)}”" + (
+        f" ({year})" if year.isdigit() else "")
+    return Citation(text, src.url, str(source), ", ".join(p for p in (brief, pinpoint) if p))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + "…"
 
 
 def _pin_text(pin: Pinpoint | None) -> str:
@@ -81,3 +94,13 @@ def pinned(case: Case, owner: Any, ids: Iterable[str]) -> tuple[Citation, ...]:
         if pin is not None:
             pins.setdefault(str(ref), pin)
     return tuple(citation(case, sid, pins.get(sid)) for sid in dict.fromkeys(ids) if sid)
+
+
+def compact(cited: Iterable[Citation], most: int = 4) -> tuple[Citation, ...]:
+    """Citations in compact form for a dense table: at most ``most``, then how many more
+    (every one is in the exhibit list and the exports)."""
+    items = [c.compact() for c in cited]
+    if len(items) <= most:
+        return tuple(items)
+    rest = len(items) - (most - 1)
+    return (*items[:most - 1], Citation(f"and {rest} more sources"))

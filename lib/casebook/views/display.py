@@ -48,8 +48,9 @@ def link(url: str | None, text: str | None = None) -> str:
 
 
 def table_html(frame: pd.DataFrame, *, links: dict[str, str] | None = None,
-               max_rows: int | None = None) -> str:
-    """An escaped HTML table; ``links`` maps a column to the column holding its URL."""
+               max_rows: int | None = None, css_class: str = "") -> str:
+    """An escaped HTML table; ``links`` maps a column to the column holding its URL;
+    ``css_class`` names the table for the page's stylesheet (``exhibit-list``)."""
     links = links or {}
     hidden = set(links.values())
     cols = [c for c in frame.columns if c not in hidden]
@@ -63,7 +64,8 @@ def table_html(frame: pd.DataFrame, *, links: dict[str, str] | None = None,
             text = link(row[links[c]] or None, value) if c in links else _cell(value)
             cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'{_TABLE_STYLE}<table class="casebook-table"><thead><tr>{head}</tr>'
+    classes = " ".join(filter(None, ("casebook-table", re.sub(r"[^a-z-]", "", css_class))))
+    return (f'{_TABLE_STYLE}<table class="{classes}"><thead><tr>{head}</tr>'
             f"</thead><tbody>{''.join(body)}</tbody></table>")
 
 

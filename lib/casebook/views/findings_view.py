@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..model.case import Case
-from .citations import Citation, pinned
+from .citations import Citation, compact, pinned
 
 __all__ = ["STATUS_WORDS", "chain_text", "node_label", "plain_explanation", "readable_findings"]
 
@@ -95,5 +95,5 @@ def readable_findings(case: Case, findings: pd.DataFrame,
                 cited.append(c)
     out = [{**row, "standards": "\n".join(row["standards"]),
             "counts under the lens": "\n".join(row["counts under the lens"]),
-            "sources": tuple(row["sources"])} for row in rows.values()]
+            "sources": compact(row["sources"])} for row in rows.values()]
     return pd.DataFrame(out, columns=columns)
