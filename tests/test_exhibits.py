@@ -85,7 +85,7 @@ def test_the_workbook_is_laid_out_for_people(tmp_path: Path) -> None:
     Workbook.open(WILLIAMS, lens="then").export(tmp_path)
     book = load_workbook(tmp_path / "workbook.xlsx")
     assert book.sheetnames == ["Chronology", "Findings", "Sources", "Cast", "Evidence",
-                               "Disputes", "Discovery"]
+                               "Disputes", "Facts", "Discovery"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.auto_filter.ref == sheet.dimensions, sheet.title

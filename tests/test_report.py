@@ -62,7 +62,7 @@ def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> No
         assert names == {"report.html", "case-study.ipynb", "provenance.json", "summary.json",
                          "workbook.xlsx", "chronology.docx", "chronology.csv", "findings.csv",
                          "sources.csv", "cast.csv", "evidence.csv", "disputes.csv",
-                         "discovery.csv"}
+                         "facts.csv", "discovery.csv"}
     assert {p.name for p in reports["student"].iterdir()} == {"report.html", "provenance.json"}
     assert reports["counsel"].name == variant_name("counsel", "then", None, False)
 
@@ -104,7 +104,7 @@ def test_tables_for_counsel(reports: dict[str, Path]) -> None:
     assert {"rule", "event", "status", "basis", "counts"} <= set(findings.columns)
     sheets = pd.read_excel(reports["counsel"] / "workbook.xlsx", sheet_name=None)
     assert set(sheets) == {"Chronology", "Findings", "Sources", "Cast", "Evidence", "Disputes",
-                           "Discovery"}
+                           "Facts", "Discovery"}
     assert len(sheets["Chronology"]) == len(load_case(WILLIAMS).events)
 
 
@@ -155,3 +155,30 @@ def test_committed_notebook_has_no_volatile_output() -> None:
             assert not cell.outputs and cell.execution_count is None, cell.source[:40]
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
+
+
+def test_every_note_of_the_case_file_is_in_its_report(reports: dict[str, Path]) -> None:
+    """Every ``note:`` the author wrote — on the case's sources, actors, evidence, events and
+    each claim of a fact or a date — reaches the counsel edition's page."""
+    import html
+    import re
+
+    import yaml
+
+    def notes(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [*([value["note"]] if isinstance(value.get("note"), str) else []),
+                    *(n for k, v in value.items() if k != "note" for n in notes(v))]
+        if isinstance(value, list):
+            return [n for v in value for n in notes(v)]
+        return []
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    written = notes(yaml.safe_load(WILLIAMS.read_text(encoding="utf-8")))
+    assert len(written) > 100
+    page = words(html.unescape(re.sub(r"<[^>]+>", " ", (reports["counsel"] / "report.html")
+                                      .read_text(encoding="utf-8"))))
+    missing = [n for n in written if words(n) not in page]
+    assert not missing, missing[:5]

@@ -37,6 +37,7 @@ from ..views.tables import (
     chronology_table,
     disputes_table,
     evidence_table,
+    facts_table,
     findings_by_standard,
     lens_comparison,
     sources_table,
@@ -209,6 +210,13 @@ class Workbook:
         table = sources_table(self.case, redact=self.redact).drop(columns=["citation"])
         return self._table(table, links={"title": "url"}, css_class="exhibit-list")
 
+    def facts(self) -> Html:
+        """Every recorded fact with its value, account, sources and note."""
+        table = facts_table(self.case, redact=self.redact)
+        if table.empty:
+            return Html(_para("This case file records no facts beyond its events."))
+        return self._table(table.assign(sources=table["sources"].map(compact)))
+
     def evidence(self) -> Html:
         table = evidence_table(self.case, redact=self.redact)
         if table.empty:
@@ -370,6 +378,7 @@ class Workbook:
             "cast": cast_table(self.case, redact=self.redact),
             "evidence": evidence_table(self.case, redact=self.redact),
             "disputes": disputes_table(self.case, redact=self.redact),
+            "facts": facts_table(self.case, redact=self.redact),
             "discovery": discovery_list(self.findings),
         }
         if not self.viewer.sees("work-product"):  # the filing edition: no work product

@@ -21,7 +21,7 @@ from ..model.casefile import Claim, Event
 from ..model.dates import parse_edtf
 from .citations import citation, citations
 
-__all__ = ["cast_table", "chronology_table", "disputes_table", "evidence_table",
+__all__ = ["cast_table", "chronology_table", "disputes_table", "evidence_table", "facts_table",
            "findings_by_standard", "lens_comparison", "sources_table"]
 
 
@@ -204,6 +204,40 @@ def disputes_table(case: Case, redact: bool = False) -> pd.DataFrame:
                     "status": f"rejected: {claim.rejected}" if claim.rejected else
                     ("single source" if claim.confidence == "single-source" else ""),
                     "note": claim.note or "",
+                })
+    return pd.DataFrame(rows, columns=["about", "fact", "value", "account", "sources", "status",
+                                       "note"])
+
+
+def facts_table(case: Case, redact: bool = False) -> pd.DataFrame:
+    """Every recorded fact, one row per claim: what it is about, its value, whose account,
+    its sources with their pinpoints, whether it is disputed, single-source or rejected, and
+    the author's note — so every fact carries its source."""
+    graph = build_graph(case)
+    owners: list[tuple[str, Any, Sequence[str]]] = [
+        (f"{case.date_text(case.event_by_id[e])}: {e}", case.event_by_id[e],
+         case.event_by_id[e].sources) for e in time_order(graph)]
+    owners += [(f"evidence {eid}", item, item.sources) for eid, item in case.evidence.items()]
+    owners += [(actor.label(redact), actor.actor, actor.actor.sources)
+               for actor in case.actors.values()]
+    rows = []
+    for about, owner, sources in owners:
+        views = [case.fact(owner, name) for name in owner.facts]
+        if isinstance(owner, Event):
+            views.insert(0, FactView("when", tuple(owner.when)))
+        for view in views:
+            name = view.name
+            for claim in view.claims:
+                value = claim.value if not isinstance(claim.value, list) \
+                    else ", ".join(claim.value)
+                status = ("rejected: " + claim.rejected if claim.rejected else
+                          "disputed" if view.disputed else
+                          "single source" if claim.confidence == "single-source" else "")
+                rows.append({
+                    "about": about, "fact": name.replace("_", " "), "value": str(value),
+                    "account": ", ".join(sorted(case.claim_accounts(claim, sources))),
+                    "sources": citations(case, claim.sources or sources),
+                    "status": status, "note": claim.note or "",
                 })
     return pd.DataFrame(rows, columns=["about", "fact", "value", "account", "sources", "status",
                                        "note"])
