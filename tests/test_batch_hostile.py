@@ -235,3 +235,28 @@ def test_a_report_stopped_with_sigterm_cleans_up(tmp_path: Path) -> None:
     assert not list(out.glob("*/.*.tmp-*"))
     assert not list(Path(tempfile.gettempdir()).glob(f"casebook-kernel-{proc.pid}-*"))
     assert _wait_gone(kernels) == set()
+
+
+def test_a_redacted_batch_names_nobody_and_says_what_was_run(tmp_path: Path) -> None:
+    from tests.conftest import WILLIAMS, identity_leaks
+
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    cases.mkdir()
+    shutil.copy(WILLIAMS, cases / "williams-shinola.yaml")
+    shutil.copy(FIXTURES / "invalid" / "bad-dates--error.yaml", cases / "robert-williams.yaml")
+    result = run_batch([cases], out, jobs=1, redact=True, lens="then")
+    assert {c.status for c in result.cases} == {"ok", "invalid"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for setting in ("audience: <strong>counsel", "lens: <strong>then", "redacted: <strong>yes",
+                    "casebook: <strong>"):
+        assert setting in index, setting
+    for path in out.rglob("*"):
+        assert "williams" not in path.name.lower(), path
+        if path.is_file() and path.suffix in (".html", ".csv", ".json", ".ipynb"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.name == "plotly.min.js":
+                continue
+            assert "williams-shinola" not in text and "robert-williams" not in text, path
+            if path.suffix != ".html":  # the page's markup is checked in the browser tests
+                assert not identity_leaks(text, WILLIAMS), (path, identity_leaks(text,
+                                                                                 WILLIAMS))

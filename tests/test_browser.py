@@ -622,3 +622,26 @@ def test_the_pdf_has_page_numbers_every_heading_and_no_work_product(tmp_path: Pa
     assert "Discovery list" not in whole and "Earliest preventable point" not in whole
     raw = (result.folder / "report.pdf").read_bytes()
     assert b"/JavaScript" not in raw and b"/JS " not in raw and b"/Launch" not in raw
+
+
+@pytest.mark.browser
+def test_a_notebook_run_by_papermill_becomes_the_same_offline_page(
+        browser: Any, tmp_path: Path) -> None:
+    import papermill
+
+    from casebook.run.report import render_page
+
+    executed = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(str(WILLIAMS.parents[1] / "notebooks" / "case-study.ipynb"),
+                               str(executed), parameters={"case": str(WILLIAMS)},
+                               progress_bar=False, kernel_name="python3")
+    page = render_page(executed)
+    assert page == tmp_path / "executed.html"
+    with open_page(browser) as view:
+        view.page.goto(page.as_uri(), wait_until="load")
+        view.page.wait_for_function(_FIGURES_DRAWN, timeout=FIGURE_TIMEOUT_MS, polling=200)
+        figures = view.page.evaluate(_FIGURE_STATE)
+        _assert_drawn(figures, 2)
+        assert view.blocked == [] and view.errors() == []
+        text = view.page.evaluate("document.body.innerText")
+    assert "Contents" in text and "Run all cells" not in text  # no notebook scaffolding

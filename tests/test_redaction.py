@@ -124,3 +124,18 @@ def test_findings_never_describe_a_private_person(path: Path) -> None:
     book = Workbook.open(path, lens="best", redact=True)
     text = book.findings.to_csv()
     assert not identity_leaks(text, path), identity_leaks(text, path)[:5]
+
+
+def test_a_redacted_citation_stays_checkable_against_the_source_list() -> None:
+    """The title loses the name; the exhibit number, publisher, date and pinpoint survive, so
+    counsel can match the citation to the unredacted exhibit list."""
+    from casebook.views.tables import chronology_table
+
+    raw = __import__("yaml").safe_load(FORMS.read_text(encoding="utf-8"))
+    source = raw["sources"]["oconnor-interview"]
+    redacted, _redactor = redact_case(load_case(FORMS))
+    row = chronology_table(redacted).set_index("event")
+    (cited,) = [c for cs in row["sources"] for c in cs if source["exhibit"] in c.text]
+    assert source["publisher"] in cited.text and str(source["date"])[:4] in cited.text
+    assert "p. 2, ¶ 7" in cited.text
+    assert not identity_leaks(cited.text, FORMS)

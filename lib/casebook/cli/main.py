@@ -117,6 +117,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_page(args: argparse.Namespace) -> int:
+    from ..run.report import render_page
+
+    if not Path(args.notebook).is_file():
+        raise _Usage(f"{args.notebook}: no such notebook")
+    print(render_page(args.notebook, args.output))
+    return EXIT_OK
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from ..run.batch import CaseOutcome, run_batch
 
@@ -128,6 +137,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
               f"({case.seconds:.1f} s){extra}", file=sys.stderr, flush=True)
 
     result = run_batch(args.paths, args.output, jobs=args.jobs, audience=args.audience,
+                       redact=args.redact,
                        lens=args.lens, as_of=args.as_of, force=args.force,
                        standalone=args.standalone, protocols=_protocols(args),
                        notebook=_notebook(args), progress=progress)
@@ -257,6 +267,15 @@ def _parser() -> argparse.ArgumentParser:
     _notebook_argument(p)
     p.set_defaults(run=_cmd_report)
 
+    p = sub.add_parser("page", help="the offline page of a notebook executed elsewhere",
+                       description="Turn a case-study notebook executed by the papermill CLI "
+                                   "(or in JupyterLab) into the same self-contained page "
+                                   "`report` writes, figures drawn offline. Prints its path.")
+    p.add_argument("notebook", metavar="EXECUTED.ipynb")
+    p.add_argument("-o", "--output", default=None, metavar="FILE",
+                   help="the page to write (default: beside the notebook, .html)")
+    p.set_defaults(run=_cmd_page)
+
     p = sub.add_parser("batch", help="render reports for many case files, in parallel",
                        description="Validate every case file, then render the case-study "
                                    "report of each stale one in worker processes; skip what "
@@ -269,6 +288,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun everything")
     p.add_argument("--standalone", action="store_true",
                    help="embed plotly.js in every report instead of sharing one copy")
+    p.add_argument("--redact", action="store_true",
+                   help="redacted reports; the index, summary and manifest name no case file "
+                        "and no case (no corpus page: it would compare named cases)")
     _notebook_argument(p)
     p.set_defaults(run=_cmd_batch)
 

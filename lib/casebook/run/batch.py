@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text_atomic
-from ..errors import CasebookError, path_text
+from ..errors import CasebookError, display_path, path_text
 from ..paths import case_files, repo_root
 from .index import write_outputs
 from .inputs import CORPUS_NOTEBOOK, digest_files, shared_inputs_digest
@@ -72,7 +72,7 @@ def _digest(path: Path) -> tuple[str | None, str]:
 def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None = None,
               audience: str = "counsel", lens: str = "then", as_of: str | None = None,
               force: bool = False, standalone: bool = False, protocols: str = "all",
-              corpus: bool = True, notebook: str | Path | None = None,
+              corpus: bool = True, notebook: str | Path | None = None, redact: bool = False,
               progress: Callable[[int, int, CaseOutcome], None] | None = None) -> BatchResult:
     """Run the case-study notebook (or another notebook taking the same parameters) over
     case files (see the module docstring)."""
@@ -95,17 +95,17 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         tasks_of_dead_workers(out_dir)
         return _run_locked(files, out_dir, started, jobs=jobs, audience=audience, lens=lens,
                            as_of=as_of, force=force, standalone=standalone,
-                           protocols=protocols, corpus=corpus, notebook=notebook,
-                           progress=progress)
+                           protocols=protocols, corpus=corpus and not redact,
+                           notebook=notebook, redact=redact, progress=progress)
 
 
 def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int | None,
                 audience: str, lens: str, as_of: str | None, force: bool, standalone: bool,
-                protocols: str, corpus: bool, notebook: str | Path | None,
+                protocols: str, corpus: bool, notebook: str | Path | None, redact: bool,
                 progress: Callable[[int, int, CaseOutcome], None] | None) -> BatchResult:
     shared = shared_inputs_digest()
     params = {"audience": audience, "lens": lens, "as_of": as_of, "protocols": protocols,
-              "redact": False, "notebook": str(Path(notebook).resolve()) if notebook else None,
+              "redact": redact, "notebook": str(Path(notebook).resolve()) if notebook else None,
               "shared_plotly": None if standalone else str(out_dir / SHARED_PLOTLY)}
     if notebook:
         shared = hashlib.sha256((shared + digest_files([Path(notebook)])).encode()).hexdigest()
@@ -124,10 +124,17 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
         if not target.exists():
             write_text_atomic(target, plotly_js())
 
-    result = BatchResult(out_dir)
+    from datetime import UTC, datetime
+
+    from .. import __version__
+
+    result = BatchResult(out_dir, settings={
+        "audience": audience, "lens": lens, "as of": as_of or "today",
+        "protocols": protocols, "redacted": "yes" if redact else "no",
+        "run": datetime.now(UTC).isoformat(timespec="seconds"), "casebook": __version__})
     todo: list[tuple[Path, str, CaseOutcome]] = []
     for path in files:
-        outcome = CaseOutcome(path=path_text(path))
+        outcome = CaseOutcome(path=_shown(path, redact))
         digest, unreadable = _digest(path)
         if digest is None:
             outcome.status, outcome.error = "invalid", unreadable
@@ -151,11 +158,18 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
         if case is None:
             outcome.status = "invalid"
             outcome.error = "\n".join(str(p) for p in problems)
+            if redact:  # a redacted batch names no file, even in a problem
+                outcome.error = outcome.error.replace(path_text(path), outcome.path).replace(
+                    display_path(path), outcome.path)
             result.cases.append(outcome)
             manifest[outcome.path] = {"key": key, "status": "invalid",
                                       "outcome": outcome.row()}
             continue
         outcome.case = case.id
+        if redact:
+            from ..views.redact import Redactor
+
+            outcome.case = Redactor.for_case(case).case_alias
         todo.append((path, key, outcome))
     todo = _without_duplicate_ids(todo, result, manifest)
     result.stages["freshness and validation"] = time.perf_counter() - started
@@ -172,6 +186,10 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
         run_pool(todo, corpus_task, out_dir, params, workers, manifest, manifest_path,
                  result, total, progress, lambda digest: _key(digest, key_params, shared))
         result.stages["cases and corpus page in workers"] = time.perf_counter() - t
+        if redact:  # a failed case's message names its file: not in a redacted index
+            for path, _, outcome in todo:
+                for text in (str(path), path_text(path), display_path(path)):
+                    outcome.error = outcome.error.replace(text, outcome.path)
     write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     result.cases.sort(key=lambda c: c.path)
     t = time.perf_counter()
@@ -179,6 +197,14 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
     result.stages["index and summaries"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _shown(path: Path, redact: bool) -> str:
+    """How the index, the summary and the manifest name a case file: its path, or in a
+    redacted batch a neutral name derived from it (file names often carry a person's)."""
+    if not redact:
+        return path_text(path)
+    return f"case-{hashlib.sha256(os.fsencode(path)).hexdigest()[:12]}{path.suffix}"
 
 
 def _without_duplicate_ids(todo: list[tuple[Path, str, CaseOutcome]], result: BatchResult,

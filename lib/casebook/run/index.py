@@ -11,6 +11,17 @@ from .outcomes import BatchResult, CaseOutcome
 
 __all__ = ["write_outputs"]
 
+
+def _settings(result: BatchResult) -> str:
+    """What was run, in one line: audience, lens, as-of, protocols, redaction, when, version."""
+    from ..views.display import escape
+
+    if not result.settings:
+        return ""
+    items = " · ".join(f"{escape(k)}: <strong>{escape(v)}</strong>"
+                       for k, v in result.settings.items())
+    return f'<p class="settings">{items}</p>'
+
 def write_outputs(result: BatchResult) -> None:
     """summary.csv, findings.csv (all cases) and index.html, each written atomically."""
     from ..views.display import escape
@@ -48,7 +59,8 @@ def write_outputs(result: BatchResult) -> None:
             "<title>casebook batch</title><style>body{font-family:system-ui,sans-serif;"
             "margin:2em}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;"
             "vertical-align:top}pre{white-space:pre-wrap;font-size:12px;margin:0}</style>"
-            f"</head><body><h1>casebook batch</h1><p>{len(result.cases)} case files · "
+            f"</head><body><h1>casebook batch</h1>{_settings(result)}"
+            f"<p>{len(result.cases)} case files · "
             f"{sum(c.status in ('ok', 'up-to-date') for c in result.cases)} reports · "
             f"{sum(c.status == 'failed' for c in result.cases)} failed · "
             f"{sum(c.status == 'invalid' for c in result.cases)} invalid</p>{corpus_link}"

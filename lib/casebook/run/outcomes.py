@@ -47,6 +47,8 @@ class BatchResult:
     corpus_error: str = ""  # why the corpus page could not be rebuilt
     #: per rendered case, where its time went in the worker (render_report's stages)
     case_stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: what was run — audience, lens, as-of, redacted, when, casebook version — for the index
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..views.redact import Redactor
 
 __all__ = ["ReportError", "ReportResult", "check_protocol_ids", "provenance",
-           "render_corpus", "render_report", "variant_name"]
+           "render_corpus", "render_page", "render_report", "variant_name"]
 
 
 
@@ -144,6 +144,35 @@ def _to_html(nb: Any, viewer: Audience, title: str, *, shared_plotly: str | None
 
     return notebook_html(nb, title=title, show_code=viewer.sees("code"),
                          shared_plotly=shared_plotly, footer=footer)
+
+
+def render_page(executed: str | Path, out: str | Path | None = None) -> Path:
+    """The offline page of a notebook executed elsewhere (by the papermill CLI, or in
+    JupyterLab): the same page ``report`` writes — figures drawn by inline plotly.js, the cells
+    of the notebook's audience only, code shown only to trainers and students, redaction's
+    safety net when it ran redacted. Written atomically to ``out`` (default: beside it, .html).
+    """
+    import nbformat
+
+    from ..atomic import write_text_atomic
+    from ..views.audience import audience as audience_named
+
+    source = Path(executed)
+    nb = nbformat.read(source, as_version=4)
+    params = dict(nb.metadata.get("papermill", {}).get("parameters", {}))
+    viewer = audience_named(str(params.get("audience") or "counsel"))
+    _filter_cells(nb, viewer)
+    label = source.stem
+    if params.get("redact") and params.get("case"):
+        from ..model.load import load_case
+        from ..views.redact import Redactor
+
+        redactor = Redactor.for_case(load_case(resolve(str(params["case"]))))
+        _scrub(nb, redactor)
+        label = redactor.case_alias
+    target = Path(out) if out else source.with_suffix(".html")
+    write_text_atomic(target, _to_html(nb, viewer, f"casebook — {label}"))
+    return target
 
 
 def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
