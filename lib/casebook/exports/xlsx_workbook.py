@@ -53,24 +53,25 @@ def _text(value: Any) -> str:
 #: Columns holding a day as ISO text that become date cells; elsewhere an EDTF value that
 #: happens to be a day (``recorded as``) stays the text the case file wrote.
 DATE_COLUMNS = frozenset({"earliest", "latest", "event_earliest", "event_latest"})
+_HEADER, _WRAPPED = "casebook header", "casebook wrapped"
 
 
-def _put(cell: Cell, value: Any, as_date: bool = False) -> None:
+def _cell(sheet: Worksheet, value: Any, as_date: bool = False, wrap: bool = False,
+          bold: bool = False) -> Cell:
     """One cell: Yes/No for a boolean, a date cell for an ISO day in a date column, a list
-    one item per line,
-    a citation linked to its source; text as a string, never a formula (openpyxl reads a
-    leading ``=`` as one), quote-prefixed where a spreadsheet would run it once edited."""
+    one item per line, a citation linked to its source; text as a string, never a formula
+    (openpyxl reads a leading ``=`` as one), quote-prefixed where a spreadsheet would run it
+    once edited."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    link = None
     if isinstance(value, list | tuple):
         links = [getattr(v, "url", None) for v in value]
-        if len(value) == 1 and links[0] and _URL.match(links[0]):
-            cell.hyperlink = links[0]
-            cell.style = "Hyperlink"
+        link = links[0] if len(value) == 1 else None
         value = "\n".join(str(v) for v in value)
     elif hasattr(value, "url") and hasattr(value, "text"):
-        if value.url and _URL.match(value.url):
-            cell.hyperlink = value.url
-            cell.style = "Hyperlink"
-        value = value.text
+        link, value = value.url, value.text
     if isinstance(value, bool):
         cell.value = "Yes" if value else "No"
     elif as_date and isinstance(value, str) and _ISO_DAY.match(value):
@@ -79,50 +80,50 @@ def _put(cell: Cell, value: Any, as_date: bool = False) -> None:
     elif isinstance(value, str):
         cell.value = _text(value)
         cell.data_type = "s"
-        if starts_like_formula(value):
-            cell.quotePrefix = True
         if _URL.match(value):
-            cell.hyperlink = value
-            cell.style = "Hyperlink"
+            link = value
     else:
         cell.value = value
-
-
-def _layout(sheet: Worksheet, widths: list[int]) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for n, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = max(8, min(width + 2, _MAX_WIDTH))
-        if width > _MAX_WIDTH - 2:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=n, max_col=n):
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.freeze_panes = "A2"
-    if sheet.max_row >= 1 and sheet.max_column >= 1:
-        sheet.auto_filter.ref = sheet.dimensions
+    if link and _URL.match(link):
+        cell.hyperlink = link
+        cell.style = "Hyperlink"
+    elif bold:
+        cell.style = _HEADER
+    elif wrap:
+        cell.style = _WRAPPED  # a named style: one lookup, not a style object per cell
+    if isinstance(cell.value, str) and starts_like_formula(cell.value):
+        cell.quotePrefix = True  # after the style, which would reset it
+    return cell
 
 
 @register("xlsx", "one Excel workbook, a sheet per table, laid out for reading")
 def write_xlsx(tables: TableSet, folder: Path) -> list[Path]:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, NamedStyle
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)  # streamed: a fraction of the full model's time
+    top = Alignment(vertical="top", wrap_text=True)
+    book.add_named_style(NamedStyle(name=_HEADER, font=Font(bold=True), alignment=top))
+    book.add_named_style(NamedStyle(name=_WRAPPED, alignment=top))
     for name, table in tables.tables.items():
         sheet = book.create_sheet(title=sheet_title(name))
         widths = [len(header_text(c)) for c in table.columns]
-        for c, column in enumerate(table.columns, start=1):
-            _put(sheet.cell(row=1, column=c), header_text(column))
-        for r, row in enumerate(table.rows, start=2):
-            for c, column in enumerate(table.columns, start=1):
-                value = row.get(column)
-                _put(sheet.cell(row=r, column=c), value, column in DATE_COLUMNS)
-                longest = max((len(line) for line in str(_shown(value)).split("\n")), default=0)
-                widths[c - 1] = max(widths[c - 1], longest)
-        _layout(sheet, widths)
+        for row in table.rows:
+            for n, column in enumerate(table.columns):
+                text = str(_shown(row.get(column)))
+                widths[n] = max(widths[n], max(len(line) for line in text.split("\n")))
+        for n, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = \
+                max(8, min(width + 2, _MAX_WIDTH))
+        wrap = [width > _MAX_WIDTH - 2 for width in widths]
+        sheet.freeze_panes = "A2"
+        sheet.append([_cell(sheet, header_text(c), bold=True) for c in table.columns])
+        for row in table.rows:
+            sheet.append([_cell(sheet, row.get(c), c in DATE_COLUMNS, wrap[n])
+                          for n, c in enumerate(table.columns)])
+        last = get_column_letter(max(len(table.columns), 1))
+        sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
     buf = io.BytesIO()
     book.save(buf)
     path = folder / f"{tables.workbook}.xlsx"
