@@ -84,7 +84,7 @@ def timeline(upto: str | None = None) -> go.Figure:
 
 @cache
 def graph(upto: str | None = None) -> go.Figure:
-    return graph_figure(williams(), findings(), upto=upto)
+    return graph_figure(williams(), findings(), upto=upto, collapse=False)
 
 
 @pytest.fixture
@@ -152,15 +152,17 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...], gap: float = 0.0) -> bo
 
 
 def _key_labels(fig: go.Figure) -> dict[str, Any]:
-    return {a.name.removeprefix("key-step:"): a for a in fig.layout.annotations
+    """Event id -> its label (annotations named ``key-step:<type>:<event id>``)."""
+    return {a.name.split(":")[2]: a for a in fig.layout.annotations
             if a.name and a.name.startswith("key-step:")}
 
 
 def _label_box(fig: go.Figure, a: Any) -> tuple[float, float, float, float]:
     x, y = _px(fig, a.x, a.y)
     x, y = x + a.ax, y + a.ay           # the box is centred on the arrow's tail
-    w = len(a.text) * FONT * CHAR + 2 * (a.borderpad + a.borderwidth)
-    h = FONT * 1.3 + 2 * (a.borderpad + a.borderwidth)
+    lines = a.text.split("<br>")
+    w = max(map(len, lines)) * FONT * CHAR + 2 * (a.borderpad + a.borderwidth)
+    h = FONT * 1.3 * len(lines) + 2 * (a.borderpad + a.borderwidth)
     return x - w / 2, y - h / 2, x + w / 2, y + h / 2
 
 
@@ -210,7 +212,8 @@ def test_an_open_end_runs_to_the_edge_of_the_axis() -> None:
     fig = timeline()
     kind, start, last = _extent(fig, "expungement")
     assert (kind, start) == ("bar", date(2020, 6, 25))
-    assert last + timedelta(days=1) == date.fromisoformat(fig.layout.xaxis.range[1])
+    # the whole range (the range slider's), not the opening window
+    assert last + timedelta(days=1) == date.fromisoformat(fig.layout.xaxis.rangeslider.range[1])
     tr, i = _marks(fig)["expungement"]
     assert "unknown end" in tr.hovertext[i]
 
@@ -294,17 +297,25 @@ def test_marks_in_a_lane_do_not_sit_on_each_other() -> None:
     assert not clashes
 
 
-def test_the_seven_key_steps_are_labelled_without_overlap() -> None:
+def test_every_key_step_and_violation_is_labelled_without_overlap() -> None:
     fig = timeline()
     labels = _key_labels(fig)
-    assert set(labels) == set(KEY_STEPS)
-    assert len([a for a in fig.layout.annotations if a.name and a.name.startswith("key-step:")
-                ]) == len(KEY_STEPS)
+    case = williams()
+    key_events = {ev.id for ev in case.events if ev.type in KEY_STEPS and not ev.context}
+    violated = set(findings().loc[findings()["violation"], "event"])
+    assert set(labels) == key_events | violated
     marks = _marks(fig)
-    for etype, a in labels.items():
-        tr, i = marks[etype]                          # the first event of each type
-        assert a.text == KEY_STEPS[etype] and a.y == tr.y[i]
-    boxes = {t: _label_box(fig, a) for t, a in labels.items()}
+    for eid, a in labels.items():
+        tr, i = marks[eid]
+        ev = case.event_by_id[eid]
+        assert a.y == tr.y[i]
+        assert a.text.split("<br>")[0] == KEY_STEPS.get(ev.type, a.text.split("<br>")[0])
+        if eid in violated:  # the rules violated there, by id
+            rules = set(findings()[(findings()["event"] == eid) & findings()["violation"]]["rule"])
+            assert a.text.split("<br>")[1].split(" +")[0].split(", ")[0] in rules
+    window = [pd.Timestamp(x) for x in fig.layout.xaxis.range]
+    boxes = {t: _label_box(fig, a) for t, a in labels.items()
+             if window[0] <= pd.Timestamp(a.x) <= window[1]}
     w, h = _plot_size(fig)
     for t, b in boxes.items():
         assert 0 <= b[0] and b[2] <= w and 0 <= b[1] and b[3] <= h, (t, b)
@@ -315,6 +326,41 @@ def test_the_seven_key_steps_are_labelled_without_overlap() -> None:
     assert len({labels[t].ay for t in ("arrest", "detention", "dismissal")}) > 1
 
 
+def test_the_timeline_opens_on_the_incident_and_reaches_everything() -> None:
+    fig = timeline()
+    start, end = (date.fromisoformat(x) for x in fig.layout.xaxis.range)
+    assert start <= date(2018, 10, 1) and end >= date(2020, 1, 23)  # offense .. dismissal
+    assert (end - start).days <= 3 * 366
+    whole = [date.fromisoformat(x) for x in fig.layout.xaxis.rangeslider.range]
+    assert whole[0] <= date(2017, 1, 1) and whole[1] >= date(2024, 6, 28)  # context, settlement
+    labels = {b.label: b.args[0]["xaxis.range"] for b in fig.layout.updatemenus[0].buttons}
+    assert labels == {"The incident": list(fig.layout.xaxis.range),
+                      "Everything": list(fig.layout.xaxis.rangeslider.range)}
+
+
+def test_an_uncertain_date_is_hatched_a_known_span_solid() -> None:
+    fig = timeline()
+    tr, _ = _marks(fig)["detention"]          # 9 to 10 January 2020: how long it lasted
+    assert tr.type == "bar" and not tr.marker.pattern.shape
+    tr, _ = _marks(fig)["offense"]             # some day in October 2018
+    assert tr.type == "bar" and tr.marker.pattern.shape == "/" and tr.opacity < 0.8
+
+
+def test_an_open_span_with_a_stated_duration_ends_where_the_duration_allows() -> None:
+    oliver = load_case(WILLIAMS.parent / "oliver-detroit.yaml")
+    fig = timeline_figure(oliver)
+    kind, start, last = _extent(fig, "detention")   # "2019-07/", about three days
+    assert kind == "bar" and start == date(2019, 7, 1)
+    assert (last - start).days <= 31 + 3
+
+
+def test_the_time_between_key_steps_is_annotated_with_its_uncertainty() -> None:
+    texts = {a.name: a.text for a in timeline().layout.annotations
+             if a.name and a.name.startswith("duration:")}
+    assert "435\u2013465 days" in texts["duration:offense-arrest"]  # Oct 2018 → 9 Jan 2020
+    assert "1 day" in texts["duration:arrest-release"]
+
+
 def test_upto_shows_only_what_was_known_at_the_lineup() -> None:
     fig = timeline("photo-lineup")
     shown = set(_marks(fig))
@@ -323,7 +369,9 @@ def test_upto_shows_only_what_was_known_at_the_lineup() -> None:
     assert "warrant-request" in shown                 # may have come before: July to 23 Aug 2019
     for later in ("arrest", "warrant-issued", "detention", "dismissal", "settlement"):
         assert later not in shown
-    assert set(_key_labels(fig)) == {"offense", "fr-search", "photo-lineup"}
+    labelled = {williams().event_by_id[e].type for e in _key_labels(fig)}
+    assert {"offense", "fr-search", "photo-lineup"} <= labelled
+    assert not {"arrest", "warrant-issued", "detention", "dismissal"} & labelled
     assert "photo-lineup" in fig.layout.title.text
 
 
@@ -342,7 +390,7 @@ def test_known_at() -> None:
 def test_readable_layout() -> None:
     fig = timeline()
     assert fig.layout.title.text and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
-    assert fig.layout.hovermode == "closest" and 400 <= fig.layout.height <= 1100
+    assert fig.layout.hovermode == "closest" and 400 <= fig.layout.height <= 1200
     assert fig.layout.barmode == "overlay"            # bars in a lane never dodge sideways
 
 
@@ -459,11 +507,29 @@ def test_nodes_and_labels_do_not_collide() -> None:
 def test_graph_labels_are_short_and_hover_is_full() -> None:
     nodes = _nodes(graph())
     tr, i = nodes["lead-report-issued"]
-    assert all(len(line) <= 14 for line in tr.text[i].split("<br>"))
+    assert all(len(line) <= 16 for line in tr.text[i].split("<br>"))
+    assert "lead-report-issued" not in tr.text[i]      # a name, never the id
     assert "March 2019" in tr.hovertext[i]
     assert williams().event_by_id["lead-report-issued"].summary[:30] in tr.hovertext[i]
     tr, i = nodes["msp-lead-report"]
-    assert "fr-lead-report" in tr.hovertext[i]
+    assert "face-search lead report" in tr.hovertext[i]
+
+
+def test_no_graph_label_is_an_id_and_background_and_aftermath_collapse() -> None:
+    case = williams()
+    fig = graph_figure(case, findings())
+    nodes = _nodes(fig)
+    ids = set(case.event_by_id) | set(case.evidence)
+    for n, (tr, i) in nodes.items():
+        assert tr.text[i].replace("<br>", " ") not in ids, n
+    groups = {n for n in nodes if n.startswith("group:")}
+    assert groups == {"group:background", "group:aftermath"}
+    context = [e for e in case.events if e.context]
+    tr, i = nodes["group:background"]
+    assert f"({len(context)} events)" in tr.text[i].replace("<br>", " ")
+    assert not any(e.id in nodes for e in context)
+    assert "settlement" not in nodes and "arrest" in nodes
+    assert fig.layout.width <= 900
 
 
 def test_graph_upto_hides_later_events_and_their_evidence() -> None:

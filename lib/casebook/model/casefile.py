@@ -200,6 +200,8 @@ class Actor(_Strict):
 
 class Evidence(_Strict):
     kind: str
+    label: str | None = Field(None, max_length=40, description="A short name for figures, "
+                                                              "e.g. `store video still`.")
     summary: str | None = None
     derived_from: StrList = Field(default_factory=list)
     implicates: StrList = Field(default_factory=list,
@@ -216,6 +218,8 @@ class Event(_Strict):
     when: Claims = Field(description="EDTF date, or claims when sources disagree.")
     where: Claims | None = Field(None, description="Where it happened, or claims when "
                                                    "sources disagree.")
+    label: str | None = Field(None, max_length=40, description="A short name for figures, "
+                                                              "e.g. `face search`.")
     summary: str
     context: bool = Field(False, description="Background to the case, not a step in it.")
     participants: dict[str, StrList] = Field(

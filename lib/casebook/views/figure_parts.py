@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from ..model.case import Case
 from ..model.casefile import Event
 
-__all__ = ["SEVERITY_COLOURS", "known_at"]
+__all__ = ["SEVERITY_COLOURS", "known_at", "node_name"]
 
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#e7ba52"}
@@ -84,6 +84,35 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _clip_words(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, "…" when cut."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return (cut or text[:limit - 1]) + "…"
+
+
+def node_name(case: Case, node: str, limit: int = 28) -> str:
+    """How a figure names an event or an evidence item: its ``label``, else its summary cut
+    short, else what kind of thing it is — never its id."""
+    if node in case.event_by_id:
+        ev = case.event_by_id[node]
+        if ev.label:
+            return ev.label
+        return _clip_words(ev.summary, limit) if ev.summary else \
+            case.vocabulary.event_types[ev.type].label
+    item = case.evidence.get(node)
+    if item is None:
+        return node
+    if item.label:
+        return item.label
+    if item.summary:
+        return _clip_words(item.summary, limit)
+    kind = case.vocabulary.evidence_kinds.get(item.kind)
+    return kind.label if kind and kind.label else item.kind.replace("-", " ")
+
+
 def _date_text(case: Case, ev: Event) -> str:
     return case.date_text(ev) + (" (disputed)" if case.when_disputed(ev) else "")
 
@@ -109,7 +138,9 @@ def _event_hover(case: Case, ev: Event, v: _Verdict, redact: bool) -> str:
     shown = ", ".join(publishers[:4]) + (f" and {len(publishers) - 4} more"
                                          if len(publishers) > 4 else "")
     n = len(ev.sources)
-    lines = [f"<b>{_esc(ev.id)}</b> ({_esc(ev.type)})", _esc(_date_text(case, ev)),
+    kind = case.vocabulary.event_types[ev.type].label
+    lines = [f"<b>{_esc(node_name(case, ev.id, 60))}</b> ({_esc(kind)})",
+             _esc(_date_text(case, ev)),
              _wrap(ev.summary), *_who(case, ev, redact),
              f"{n} source{'s' if n != 1 else ''}: " + _wrap(shown)]
     return "<br>".join(lines + _rules_text(v))

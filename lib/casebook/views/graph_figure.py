@@ -1,5 +1,11 @@
 """The event-graph figure of a case.
 
+The causal core reads first: background events collapse into one "Background" node and the
+aftermath (publicity, complaints, lawsuits, reforms) into one "Aftermath" node, each with its
+count; ``collapse=False`` draws every event. Nodes are named as people name them — a short
+``label``, else the summary cut short, never an id — in at most two lines; a graph too large to
+label legibly at the page's width gets numbered markers and a key instead.
+
 :func:`graph_figure` — the event graph of :func:`casebook.graph.build_graph`, left to right:
 events keep :func:`casebook.graph.time_order` (concurrent ones may share a column), evidence
 sits between what it rests on and the first event that uses it, so every edge runs left to
@@ -41,11 +47,16 @@ from .figure_parts import (
     _verdicts,
     _wrap,
     known_at,
+    node_name,
 )
 
-__all__ = ["graph_figure"]
+__all__ = ["graph_figure", "graph_key"]
 
 GR_MARGIN = {"l": 30, "r": 30, "t": 80, "b": 150}
+GR_WIDTH = 900          # fits a page (and JupyterLab's output area) without scrolling
+#: Above this many nodes the labels give way to numbers and a key.
+NUMBERED_ABOVE = 70
+GROUPS = (("background", "Background"), ("aftermath", "Aftermath"))
 COL_PX_MIN, GR_ROW_PX, NODE_PX, LABEL_GAP = 44, 52, 13, 6
 _EDGE_STYLES = {"produces": ("#666666", "solid", 1.2), "uses": ("#999999", "solid", 1.0),
                 "derived_from": ("#666666", "dot", 1.5), "follows": ("#bbbbbb", "dash", 0.8)}
@@ -94,13 +105,47 @@ def _columns(g: nx.DiGraph) -> tuple[list[str], dict[str, int]]:
     return order, col
 
 
-def _short_label(node: str, limit: int = 14) -> list[str]:
-    """An id on one or two lines, split at the hyphen that balances them, cut to ``limit``."""
-    if len(node) <= 12 or "-" not in node:
-        return [_short(node, limit)]
-    cuts = [i for i, ch in enumerate(node) if ch == "-"]
-    i = min(cuts, key=lambda i: (max(i + 1, len(node) - i - 1), i))
-    return [_short(node[: i + 1], limit), _short(node[i + 1:], limit)]
+def _short_label(name: str, limit: int = 16) -> list[str]:
+    """A name on one or two lines of at most ``limit`` characters, split at a space."""
+    import textwrap
+
+    lines = textwrap.wrap(name, limit, break_long_words=True) or [name]
+    if len(lines) > 2:
+        lines = [lines[0], _short(" ".join(lines[1:]), limit)]
+    return lines
+
+
+def _collapse(case: Case, g: nx.DiGraph) -> tuple[nx.DiGraph, dict[str, list[str]]]:
+    """Background and aftermath events, each group as one node (``group:background``…);
+    the members of each group."""
+    stage = {n: case.vocabulary.event_types[case.event_by_id[n].type].stage
+             for n, d in g.nodes(data=True) if d["node_type"] == "event"}
+    member: dict[str, str] = {}
+    for n, d in g.nodes(data=True):
+        if d["node_type"] != "event":
+            continue
+        if d.get("context"):
+            member[n] = "group:background"
+        elif stage[n] == "aftermath":
+            member[n] = "group:aftermath"
+    if not member:
+        return g, {}
+    out = nx.DiGraph()
+    groups: dict[str, list[str]] = {}
+    for n, d in g.nodes(data=True):
+        if n in member:
+            groups.setdefault(member[n], []).append(n)
+        else:
+            out.add_node(n, **d)
+    for gid, members in groups.items():
+        first = min((g.nodes[m] for m in members), key=lambda d: d["earliest"])
+        out.add_node(gid, **{**first, "node_type": "event", "context": gid.endswith("background"),
+                             "group": members})
+    for u, v, d in g.edges(data=True):
+        a, b = member.get(u, u), member.get(v, v)
+        if a != b and not out.has_edge(a, b) and not nx.has_path(out, b, a):
+            out.add_edge(a, b, **d)
+    return out, groups
 
 
 def _rows(g: nx.DiGraph, order: list[str], col: Mapping[str, int],
@@ -122,9 +167,22 @@ def _rows(g: nx.DiGraph, order: list[str], col: Mapping[str, int],
     return rows
 
 
+def _group_hover(case: Case, node: str, members: list[str]) -> str:
+    title = dict(GROUPS)[node.split(":", 1)[1]]
+    lines = [f"<b>{_esc(title)}</b>: {len(members)} events, collapsed"]
+    for m in members[:12]:
+        ev = case.event_by_id[m]
+        lines.append(_esc(f"{case.date_text(ev)}: {node_name(case, m, 50)}"))
+    if len(members) > 12:
+        lines.append(f"… and {len(members) - 12} more")
+    return "<br>".join(lines)
+
+
 def _evidence_hover(case: Case, n: str, derived: bool, redact: bool) -> str:
     item = case.evidence[n]
-    lines = [f"<b>{_esc(n)}</b> (evidence: {_esc(item.kind)})"]
+    kind = case.vocabulary.evidence_kinds.get(item.kind)
+    lines = [f"<b>{_esc(node_name(case, n, 60))}</b> (evidence: "
+             f"{_esc(kind.label if kind and kind.label else item.kind)})"]
     if item.summary:
         lines.append(_wrap(item.summary))
     if item.implicates:
@@ -157,14 +215,53 @@ class _Layout:
         return max(self.row.values(), default=0) + 1
 
 
-def _graph_layout(g: nx.DiGraph) -> _Layout:
+def _graph_layout(g: nx.DiGraph, names: Mapping[str, str]) -> _Layout:
     order, col = _columns(g)
     n_cols = max(col.values(), default=0) + 1
-    width = max(900, min(1500, COL_PX_MIN * n_cols + GR_MARGIN["l"] + GR_MARGIN["r"] + 60))
+    width = GR_WIDTH
     col_px = (width - GR_MARGIN["l"] - GR_MARGIN["r"]) / (n_cols + 1)   # x range: n_cols + 1
-    labels = {n: _short_label(n) for n in order}
+    if len(order) > NUMBERED_ABOVE:  # too many to name legibly: numbers, and a key
+        labels = {n: [str(i)] for i, n in enumerate(order, start=1)}
+    else:
+        labels = {n: _short_label(names[n]) for n in order}
     widths = {n: max(max(map(len, labels[n])) * FONT * CHAR, NODE_PX + 6) for n in order}
     return _Layout(col, _rows(g, order, col, widths, col_px), labels, order, width)
+
+
+def graph_key(case: Case, collapse: bool = True) -> list[tuple[str, str]]:
+    """(number, name) of each node when the graph is drawn with numbers; empty otherwise."""
+    g, groups = _collapse(case, build_graph(case)) if collapse else (build_graph(case), {})
+    if g.number_of_nodes() <= NUMBERED_ABOVE:
+        return []
+    order, _col = _columns(g)
+    names = _names(case, g, groups)
+    return [(str(i), names[n]) for i, n in enumerate(order, start=1)]
+
+
+def _names(case: Case, g: nx.DiGraph, groups: Mapping[str, list[str]]) -> dict[str, str]:
+    """Each node's name: a group's title and size; a node's own ``label``; else the name of
+    its kind when it is the only one of its kind drawn ("Face search", "Photo array"); else
+    its summary cut short."""
+    from collections import Counter
+
+    titles = dict(GROUPS)
+    kind = {n: (case.event_by_id[n].type if n in case.event_by_id else case.evidence[n].kind)
+            for n in g.nodes if n not in groups}
+    count = Counter(kind.values())
+    out = {}
+    for n in g.nodes:
+        if n in groups:
+            out[n] = f"{titles[n.split(':', 1)[1]]} ({len(groups[n])} events)"
+            continue
+        own = (case.event_by_id[n].label if n in case.event_by_id else case.evidence[n].label)
+        if own or count[kind[n]] > 1:
+            out[n] = node_name(case, n)
+        elif n in case.event_by_id:
+            out[n] = case.vocabulary.event_types[kind[n]].label
+        else:
+            found = case.vocabulary.evidence_kinds.get(kind[n])
+            out[n] = (found.label if found and found.label else node_name(case, n)).capitalize()
+    return out
 
 
 def _edge_traces(g: nx.DiGraph, lay: _Layout, derived: set[str]) -> list[Any]:
@@ -214,33 +311,43 @@ def _node_trace(nodes: list[str], name: str, symbol: str, colour: str, lay: _Lay
 
 
 def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
-                 redact: bool = False, show_fr: bool = True) -> go.Figure:
+                 redact: bool = False, show_fr: bool = True,
+                 collapse: bool = True) -> go.Figure:
     """The support chain at a glance: what rested on what, in time order, with everything the
     face-recognition output fed highlighted (unless ``show_fr`` is false: an edition that
-    must not give the analysis away) and the failed steps outlined."""
+    must not give the analysis away) and the failed steps outlined; background and aftermath
+    collapsed unless ``collapse`` is false."""
     g = build_graph(case)
     if upto:
         g = g.subgraph(_visible(g, set(known_at(case, upto)))).copy()
-    verdicts = _verdicts(findings)
     derived, downstream = (fr_derived(g), fr_downstream(g)) if show_fr else (set(), set())
-    lay = _graph_layout(g)
+    groups: dict[str, list[str]] = {}
+    if collapse:
+        g, groups = _collapse(case, g)
+    verdicts = _verdicts(findings)
+    names = _names(case, g, groups)
+    lay = _graph_layout(g, names)
 
     fig = go.Figure(_edge_traces(g, lay, derived))
     events = [n for n in lay.order if g.nodes[n]["node_type"] == "event"]
     items = [n for n in lay.order if g.nodes[n]["node_type"] == "evidence"]
-    plain = [n for n in events if not g.nodes[n]["context"]]
-    groups = [
+    plain = [n for n in events if not g.nodes[n]["context"] and n not in groups]
+    kinds = [
         ("Event", "circle", NEUTRAL, [n for n in plain if n not in downstream]),
         ("Event downstream of the face-recognition output", "circle", FR_COLOUR,
          [n for n in plain if n in downstream]),
-        ("Context event", "circle", CONTEXT, [n for n in events if g.nodes[n]["context"]]),
+        ("Context event", "circle", CONTEXT, [n for n in events if g.nodes[n]["context"]
+                                               and n not in groups]),
+        ("Background and aftermath (collapsed)", "hexagon", CONTEXT,
+         [n for n in events if n in groups]),
         ("Evidence", "square", EVIDENCE, [n for n in items if n not in derived]),
         ("Evidence derived from the face-recognition output", "square", FR_COLOUR,
          [n for n in items if n in derived]),
     ]
-    for name, symbol, colour, nodes in groups:
+    for name, symbol, colour, nodes in kinds:
         if nodes:
-            hover = [_evidence_hover(case, n, n in derived, redact) if symbol == "square" else
+            hover = [_group_hover(case, n, groups[n]) if n in groups else
+                     _evidence_hover(case, n, n in derived, redact) if symbol == "square" else
                      _event_hover(case, case.event_by_id[n], verdicts.get(n, _Verdict()), redact)
                      + ("<br>downstream of the face-recognition output"
                         if n in downstream else "") for n in nodes]
