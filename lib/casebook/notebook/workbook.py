@@ -59,14 +59,19 @@ class Html:
 
 
 class Figure:
-    """A plotly figure that renders in JupyterLab and in the exported HTML."""
+    """A plotly figure that renders in JupyterLab and in the exported HTML, and HTML shown
+    under it (a graph's key when its nodes are numbered)."""
 
-    def __init__(self, fig: Any, name: str):
+    def __init__(self, fig: Any, name: str, after: str = ""):
         self.fig = fig
         self.name = name
+        self.after = after
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return figure_bundle(self.fig, f"casebook-{self.name}-{next(_counter)}")
+        bundle = figure_bundle(self.fig, f"casebook-{self.name}-{next(_counter)}")
+        if self.after:
+            bundle["text/html"] += self.after
+        return bundle
 
 
 def _heading(text: str, level: int = 3) -> str:
@@ -251,11 +256,13 @@ class Workbook:
                       "timeline")
 
     def graph(self, upto: str | None = None) -> Figure:
-        from ..views.graph_figure import graph_figure
+        from ..views.graph_figure import graph_figure, graph_key
 
         found = self.findings if self.viewer.sees("figure-verdicts") else None
+        key = graph_key(self.case)
+        after = table_html(pd.DataFrame(key, columns=["number", "node"])) if key else ""
         return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact,
-                                   show_fr=self.viewer.sees("fr-derivation")), "graph")
+                                   show_fr=self.viewer.sees("fr-derivation")), "graph", after)
 
     def findings_by_step(self) -> Html:
         """The failures and open questions, by step, each reason once, in words."""

@@ -167,6 +167,22 @@ def _rows(g: nx.DiGraph, order: list[str], col: Mapping[str, int],
     return rows
 
 
+def _rested_on(case: Case, g: nx.DiGraph, names: Mapping[str, str]) -> dict[str, str]:
+    """For each harm, the chain it rested on, named: from the face-recognition output — or, in
+    a case without one, from the first identification — to the harm, the shortest way."""
+    starts = [n for n, d in g.nodes(data=True) if d.get("fr_output")] or [
+        n for n in g.nodes if n in case.evidence and case.evidence[n].kind == "identification"]
+    harms = [n for n, d in g.nodes(data=True) if d["node_type"] == "event" and d.get("harm")
+             and not d.get("context")]
+    out = {}
+    for harm in harms:
+        paths = [nx.shortest_path(g, s, harm) for s in starts if nx.has_path(g, s, harm)]
+        if paths:
+            named = [names.get(n, n) for n in min(paths, key=len)]
+            out[harm] = " → ".join(x for i, x in enumerate(named) if i == 0 or named[i - 1] != x)
+    return out
+
+
 def _group_hover(case: Case, node: str, members: list[str]) -> str:
     title = dict(GROUPS)[node.split(":", 1)[1]]
     lines = [f"<b>{_esc(title)}</b>: {len(members)} events, collapsed"]
@@ -344,13 +360,16 @@ def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str 
         ("Evidence derived from the face-recognition output", "square", FR_COLOUR,
          [n for n in items if n in derived]),
     ]
+    rested = _rested_on(case, g, names) if show_fr else {}
     for name, symbol, colour, nodes in kinds:
         if nodes:
             hover = [_group_hover(case, n, groups[n]) if n in groups else
                      _evidence_hover(case, n, n in derived, redact) if symbol == "square" else
                      _event_hover(case, case.event_by_id[n], verdicts.get(n, _Verdict()), redact)
                      + ("<br>downstream of the face-recognition output"
-                        if n in downstream else "") for n in nodes]
+                        if n in downstream else "")
+                     + (f"<br><b>rested on</b>: {_esc(rested[n])}" if n in rested else "")
+                     for n in nodes]
             fig.add_trace(_node_trace(nodes, name, symbol, colour, lay, hover, verdicts))
     fig.add_trace(_legend_only("Failed a rule (red outline)", "circle", NEUTRAL, FAIL_LINE, 2))
     fig.add_trace(_legend_only("Violation (thick red outline)", "circle", NEUTRAL, FAIL_LINE, 4))
