@@ -17,6 +17,7 @@ from casebook.model.registry import load_registry
 from casebook.notebook import corpus as cb
 from tests.conftest import (
     FIXTURES,
+    ROOT,
     WILLIAMS,
     assert_expected_problems,
     michigan_and_general_protocols,
@@ -153,7 +154,9 @@ def test_patterns_are_shown_by_the_cases_whose_planted_rules_belong_to_them(
         assert counts.loc[pattern.name, "cases"] == len(shown)
         assert set(filter(None, counts.loc[pattern.name, "which cases"].split(", "))) == shown
     fig = cb.pattern_heatmap(corpus)
-    assert list(fig.data[0].y) == [p.name for p in corpus.pattern_table.patterns]
+    rows = [y.replace("<br>", " ") for y in fig.data[0].y]  # wrapped at words, never cut
+    assert rows == [p.name for p in corpus.pattern_table.patterns]
+    assert "one per rule and step" in fig.layout.title.subtitle.text  # what a cell counts
 
 
 def test_patterns_table_and_the_uncounted_rows() -> None:
@@ -195,8 +198,10 @@ def test_fixture_durations_are_exact_days(corpus: cb.Corpus) -> None:
 
 def test_durations_figure_draws_the_uncertainty(corpus: cb.Corpus) -> None:
     fig = cb.durations_figure(corpus)
-    bars = {t.name: t for t in fig.data if t.type == "bar"}
-    assert set(bars) == {s.label for s in corpus.vocabulary.steps}
+    bars = {t.name: t for t in fig.data if t.type == "bar" and t.x and t.x[0] is not None
+            and not t.marker.pattern.shape}
+    assert set(bars) <= {s.label for s in corpus.vocabulary.steps}
+    assert {"Offense", "Arrest", "Dismissal"} <= set(bars)
     row = corpus.case_ids.index("williams-shinola")
     offense = bars["Offense"]
     i = min(range(len(offense.y)), key=lambda k: abs(offense.y[k] - row))
@@ -330,3 +335,19 @@ def test_render_corpus_from_a_list_with_a_shared_plotly(tmp_path: Path) -> None:
     stamp = json.loads((result.folder / "provenance.json").read_text(encoding="utf-8"))
     assert {f"case file {WILLIAMS.name}", "case file minimal--valid.yaml"} <= set(
         stamp["inputs_sha256"])
+
+
+def test_dates_known_only_to_a_year_are_hatched_and_do_not_set_the_scale() -> None:
+    from casebook.views.corpus_figures import COARSE_DAYS
+
+    real = cb.load_corpus(ROOT / "casefile", lens="then")
+    fig = cb.durations_figure(real)
+    hatched = [t for t in fig.data if t.type == "bar" and t.marker.pattern.shape == "/"
+               and t.x and t.x[0] is not None]
+    solid = [t for t in fig.data if t.type == "bar" and not t.marker.pattern.shape and t.x
+             and t.x[0] is not None]
+    assert hatched and all(w > COARSE_DAYS for t in hatched for w in t.x)
+    precise_end = max(b + w for t in solid for b, w in zip(t.base, t.x, strict=True))
+    assert fig.layout.xaxis.range[1] <= precise_end * 1.03 + 1
+    labels = [line for t in fig.layout.yaxis.ticktext for line in t.split("<br>")]
+    assert all(not line.endswith("-") for line in labels)

@@ -7,6 +7,7 @@ import html
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -53,16 +54,17 @@ def _empty_figure(message: str, height: int = 160) -> go.Figure:
 
 
 def _status_heatmap(table: pd.DataFrame, counts: pd.DataFrame, row_label: Callable[[str], str],
-                    row_hover: Callable[[str], str], title: str) -> go.Figure:
+                    row_hover: Callable[[str], str], title: str,
+                    counted: str = "failing step(s)") -> go.Figure:
     levels = list(reversed(STATUS_ORDER))  # 0 = not checked … 4 = violation
     z = [[levels.index(str(v)) for v in row] for row in table.to_numpy()]
     text = [[str(counts.loc[r, c]) if counts.loc[r, c] else "" for c in table.columns]
             for r in table.index]
     hover = [[f"<b>{_esc(row_hover(str(r)))}</b><br>case {_esc(c)}<br>"
               f"{_esc(_STATUS_WORDS[str(table.loc[r, c])])}"
-              + (f"<br>{counts.loc[r, c]} failing step(s)" if counts.loc[r, c] else "")
+              + (f"<br>{counts.loc[r, c]} {counted}" if counts.loc[r, c] else "")
               for c in table.columns] for r in table.index]
-    rows = [_esc(row_label(str(r))) for r in table.index]
+    rows = [row_label(str(r)) for r in table.index]  # escaped and wrapped by row_label
     cols = [_esc(str(c)) for c in table.columns]
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=rows, text=text, texttemplate="%{text}", textfont={"size": 12},
@@ -73,9 +75,10 @@ def _status_heatmap(table: pd.DataFrame, counts: pd.DataFrame, row_label: Callab
                   "ticktext": [_STATUS_WORDS[lv] for lv in levels],
                   "len": min(1.0, 260 / (90 + 26 * len(rows))), "y": 1, "yanchor": "top",
                   "thickness": 14}))
-    label_width = max((len(r) for r in rows), default=10)
+    label_width = max((len(line) for r in rows for line in r.split("<br>")), default=10)
     fig.update_layout(
-        title={"text": _esc(title), "font": {"size": 15}},
+        title={"text": _esc(title), "font": {"size": 15},
+               "subtitle": {"text": _esc(f"The number in a cell: {counted}.")}},
         height=150 + 26 * len(rows) + 8 * max((len(c) for c in cols), default=0),
         template="plotly_white",
         margin={"l": min(560, 20 + int(6.4 * label_width)), "r": 20, "t": 50, "b": 20},
@@ -95,7 +98,7 @@ def rule_heatmap(corpus: Corpus) -> go.Figure:
         titles = _rule_titles(corpus)
 
         def label(rule: str) -> str:
-            return f"{rule} — {_shorten(titles.get(rule, ''), 48)}"
+            return _wrapped(f"{rule} — {titles.get(rule, '')}", 44, 2)
 
         return _status_heatmap(table, counts, label,
                                lambda r: f"{r}: {titles.get(r, '')}",
@@ -108,8 +111,15 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _wrapped(text: str, width: int, lines: int) -> str:
+    """``text`` on at most ``lines`` lines of ``width``, broken at words; a last line that
+    had to stop ends with "…" after a whole word — never cut mid-word."""
+    parts = textwrap.wrap(text, width)
+    if len(parts) > lines:
+        last = " ".join(parts[lines - 1:])
+        cut = textwrap.wrap(last, width - 1)[0]
+        parts = [*parts[:lines - 1], cut + "…"]
+    return "<br>".join(_esc(p) for p in parts)
 
 
 def pattern_heatmap(corpus: Corpus) -> go.Figure:
@@ -126,15 +136,16 @@ def pattern_heatmap(corpus: Corpus) -> go.Figure:
             for case, n in mine.groupby("case").size().items():
                 counts.loc[pattern.name, case] = int(n)
         rules = {p.name: ", ".join(p.rules) for p in corpus.pattern_table.patterns}
-        return _status_heatmap(table, counts, lambda name: name,
+        return _status_heatmap(table, counts, lambda name: _wrapped(name, 40, 2),
                                lambda name: f"{name} ({rules[name]})",
-                               f"Failure patterns, by case ('{corpus.lens}' lens)")
+                               f"Failure patterns, by case ('{corpus.lens}' lens)",
+                               counted="failures of the pattern's rules, one per rule and "
+                                       "step")
     return corpus.once("pattern-heatmap", compute)
 
 
 def _case_label(case: Case) -> str:
-    return "<br>".join(_esc(line) for line in textwrap.wrap(
-        f"{case.id}: {case.title}", 34)[:3])
+    return _wrapped(f"{case.id}: {case.title}", 34, 3)
 
 
 def durations_figure(corpus: Corpus) -> go.Figure:
@@ -152,55 +163,39 @@ def durations_figure(corpus: Corpus) -> go.Figure:
                 first = mine[mine["step"] == "offense"]
                 anchors[case.id] = (first if not first.empty else mine)["earliest"].min()
         order = [c for c in corpus.cases if c.id in anchors]
+
+        def coarse(r: Any) -> bool:  # known to a season, a year or worse
+            return r.latest is None or (r.latest - r.earliest).days > COARSE_DAYS
+
         finite_hi = [(r.latest - anchors[r.case]).days + 1 for r in steps.itertuples()
                      if r.case in anchors and r.latest is not None]
-        x_max = max(finite_hi, default=1)
+        precise_hi = [(r.latest - anchors[r.case]).days + 1 for r in steps.itertuples()
+                      if r.case in anchors and r.earliest is not None and not coarse(r)]
+        x_max = max(precise_hi or finite_hi, default=1)  # coarse dates do not set the scale
         fig = go.Figure()
         all_steps = corpus.vocabulary.steps
         offsets = {s.key: (i - (len(all_steps) - 1) / 2) * 0.13
                    for i, s in enumerate(all_steps)}
         rows_of = {c.id: i for i, c in enumerate(order)}
         for step in all_steps:
-            bars: dict[str, list[Any]] = {"y": [], "base": [], "x": [], "hover": []}
-            marks: dict[str, list[Any]] = {"y": [], "x": [], "hover": []}
-            for r in steps[steps["step"] == step.key].to_dict("records"):
-                if r["case"] not in anchors or r["earliest"] is None:
-                    continue
-                anchor = anchors[r["case"]]
-                start = (r["earliest"] - anchor).days
-                end = (r["latest"] - anchor).days + 1 if r["latest"] is not None else x_max
-                y = rows_of[r["case"]] + offsets[step.key]
-                after = (f"<br>{_esc(r['days after offense'])} after the offense"
-                         if r["days after offense"] else "")
-                hover = (f"<b>{_esc(step.label)}</b>: {_esc(r['case'])}<br>"
-                         f"{_esc(r['when'])}{after}<br>event {_esc(r['event'])}")
-                bars["y"].append(y)
-                bars["base"].append(start)
-                bars["x"].append(end - start)
-                bars["hover"].append(hover)
-                if r["exact"]:
-                    marks["x"].append(start + 0.5)
-                    marks["y"].append(y)
-                    marks["hover"].append(hover)
-            colour = step.colour
-            fig.add_trace(go.Bar(
-                orientation="h", y=bars["y"], x=bars["x"], base=bars["base"], width=0.11,
-                name=step.label, legendgroup=step.key,
-                marker={"color": colour, "line": {"width": 0}},
-                customdata=bars["hover"], hovertemplate="%{customdata}<extra></extra>"))
-            if marks["x"]:
-                fig.add_trace(go.Scatter(
-                    x=marks["x"], y=marks["y"], mode="markers", legendgroup=step.key,
-                    showlegend=False, marker={"symbol": "diamond", "size": 9, "color": colour,
-                                              "line": {"color": "#333", "width": 1}},
-                    customdata=marks["hover"], hovertemplate="%{customdata}<extra></extra>"))
+            for uncertain in (False, True):
+                _add_bars(fig, steps, step, anchors, rows_of, offsets, x_max, uncertain,
+                          coarse)
+        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", hoverinfo="skip",
+                             name=f"known only to more than {COARSE_DAYS} days (hatched)",
+                             marker={"color": "#888", "pattern": {"shape": "/",
+                                                                  "fgcolor": "#888",
+                                                                  "bgcolor": "white"}}))
         height = 200 + 95 * len(order)
         fig.update_layout(
             barmode="overlay", template="plotly_white", height=height,
-            margin={"l": 250, "r": 20, "t": 100, "b": 60}, font={"size": 12},
+            margin={"l": 250, "r": 20, "t": 110, "b": 60}, font={"size": 12},
             title={"text": "From offense to dismissal: each step over every day it could "
                            "have fallen on", "font": {"size": 15}, "y": 1 - 18 / height,
-                   "yanchor": "top"},
+                   "yanchor": "top", "subtitle": {"text": (
+                       "Solid: known to the day or the month. Hatched: known only to a "
+                       "season or a year — such dates run off the scale rather than set it."
+                   )}},
             legend={"orientation": "h", "y": 1, "yanchor": "bottom", "x": 0,
                     "xanchor": "left"},
             xaxis={"title": "days after the earliest possible day of the offense",
@@ -210,3 +205,53 @@ def durations_figure(corpus: Corpus) -> go.Figure:
                    "range": [len(order) - 0.5, -0.5], "fixedrange": True})
         return fig
     return corpus.once("durations-figure", compute)
+
+
+#: A date whose possible days span more than this is drawn hatched and does not set the scale.
+COARSE_DAYS = 62
+
+
+def _add_bars(fig: go.Figure, steps: pd.DataFrame, step: Any, anchors: dict[str, date],
+              rows_of: dict[str, int], offsets: dict[str, float], x_max: int,
+              uncertain: bool, coarse: Callable[[Any], bool]) -> None:
+    """One step's bars (and diamonds for exact days), precise or coarse."""
+    bars: dict[str, list[Any]] = {"y": [], "base": [], "x": [], "hover": []}
+    marks: dict[str, list[Any]] = {"y": [], "x": [], "hover": []}
+    for r in steps[steps["step"] == step.key].to_dict("records"):
+        row = SimpleNamespace(**r)
+        if row.case not in anchors or row.earliest is None or coarse(row) != uncertain:
+            continue
+        anchor = anchors[row.case]
+        start = (row.earliest - anchor).days
+        end = (row.latest - anchor).days + 1 if row.latest is not None else x_max
+        y = rows_of[row.case] + offsets[step.key]
+        after = (f"<br>{_esc(r['days after offense'])} after the offense"
+                 if r["days after offense"] else "")
+        hover = (f"<b>{_esc(step.label)}</b>: {_esc(row.case)}<br>{_esc(row.when)}"
+                 + (" (known only coarsely)" if uncertain else "") + after
+                 + f"<br>event {_esc(row.event)}")
+        bars["y"].append(y)
+        bars["base"].append(start)
+        bars["x"].append(end - start)
+        bars["hover"].append(hover)
+        if row.exact:
+            marks["x"].append(start + 0.5)
+            marks["y"].append(y)
+            marks["hover"].append(hover)
+    if not bars["y"]:
+        return
+    marker: dict[str, Any] = {"color": step.colour, "line": {"width": 0}}
+    if uncertain:
+        marker["pattern"] = {"shape": "/", "fgcolor": step.colour, "bgcolor": "white",
+                             "solidity": 0.35}
+    fig.add_trace(go.Bar(
+        orientation="h", y=bars["y"], x=bars["x"], base=bars["base"], width=0.11,
+        name=step.label, legendgroup=step.key, showlegend=not uncertain,
+        opacity=0.55 if uncertain else 1.0, marker=marker,
+        customdata=bars["hover"], hovertemplate="%{customdata}<extra></extra>"))
+    if marks["x"]:
+        fig.add_trace(go.Scatter(
+            x=marks["x"], y=marks["y"], mode="markers", legendgroup=step.key,
+            showlegend=False, marker={"symbol": "diamond", "size": 9, "color": step.colour,
+                                      "line": {"color": "#333", "width": 1}},
+            customdata=marks["hover"], hovertemplate="%{customdata}<extra></extra>"))

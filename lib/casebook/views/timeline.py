@@ -194,7 +194,8 @@ def _duration_days(case: Case, ev: Event) -> float | None:
         if fact in ev.facts:
             view = case.fact(ev, fact)
             try:
-                highs = [parse_quantity(c.value).high for c in view.live]
+                highs = [parse_quantity(c.value).high for c in view.live
+                         if not isinstance(c.value, list)]
             except (QuantitySyntaxError, TypeError, ValueError):
                 continue
             if highs and all(h < float("inf") for h in highs):
