@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CASE ?= casefile/williams-shinola.yaml
 JOBS ?= auto
 
-.PHONY: report test test-fast lint lab venv venv-test bench schema clean
+.PHONY: report test test-fast lint lab venv venv-test bench schema figures clean
 
 venv:
 	@install/bootstrap.sh
@@ -35,6 +35,10 @@ lab: venv
 schema: venv
 	@$(BIN)/python -m casebook.model.schema --write
 	@$(BIN)/python -m casebook.views.standards_doc --write
+
+# Pictures of the figures for the docs (docs/img/), drawn in Debian's headless chromium.
+figures: venv
+	@$(BIN)/python -m casebook.run.figure_shots
 
 bench: venv-test
 	@$(BIN)/python bench/load.py
