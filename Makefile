@@ -36,9 +36,11 @@ schema: venv
 	@$(BIN)/python -m casebook.model.schema --write
 	@$(BIN)/python -m casebook.views.standards_doc --write
 
-# Pictures of the figures for the docs (docs/img/), drawn in Debian's headless chromium.
+# Pictures of the figures for the docs (docs/img/), drawn in Debian's headless chromium:
+# Williams, a second face-recognition case, and an eyewitness case without one.
+FIGURE_CASES = casefile/williams-shinola.yaml casefile/oliver-detroit.yaml casefile/anderson-virginia.yaml
 figures: venv
-	@$(BIN)/python -m casebook.run.figure_shots
+	@$(BIN)/python -m casebook.run.figure_shots $(FIGURE_CASES)
 
 bench: venv-test
 	@$(BIN)/python bench/load.py

@@ -20,10 +20,8 @@ from ..paths import repo_root
 from ..views.display import figure_bundle, plotly_loader
 from .chromium import open_page
 
-__all__ = ["CASES", "figure_pictures"]
+__all__ = ["figure_pictures"]
 
-#: Williams, a second face-recognition case, and an eyewitness case without one.
-CASES = ("williams-shinola", "oliver-detroit", "anderson-virginia")
 VIEWPORT = (1000, 900)
 
 
@@ -53,8 +51,8 @@ def _shoot(fig: Any, name: str, out: Path) -> Path:
     return target
 
 
-def figure_pictures(out: Path | None = None) -> list[Path]:
-    """Every picture, written into ``out`` (default: ``docs/img/``)."""
+def figure_pictures(cases: list[Path], out: Path | None = None) -> list[Path]:
+    """Pictures of ``cases`` and of the corpus, written into ``out`` (default: ``docs/img/``)."""
     from ..engine.findings import evaluate
     from ..engine.protocols import load_protocols
     from ..model.load import load_case
@@ -67,8 +65,9 @@ def figure_pictures(out: Path | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     protocols = load_protocols()
     written = []
-    for name in CASES:
-        case = load_case(root / "casefile" / f"{name}.yaml")
+    for path in cases:
+        case = load_case(path)
+        name = path.stem
         found = evaluate(case, protocols, lens="then")
         written.append(_shoot(timeline_figure(case, found), f"{name}-timeline", folder))
         written.append(_shoot(graph_figure(case, found), f"{name}-graph", folder))
@@ -81,10 +80,12 @@ def figure_pictures(out: Path | None = None) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m casebook.run.figure_shots",
                                      description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("cases", nargs="+", type=Path,
+                        help="case files whose timeline and graph are pictured")
     parser.add_argument("-o", "--output", type=Path, default=None,
                         help="folder for the PNG files (default: docs/img/)")
     args = parser.parse_args(argv)
-    for path in figure_pictures(args.output):
+    for path in figure_pictures(args.cases, args.output):
         print(path)
     return 0
 
