@@ -188,3 +188,44 @@ def open_page(browser: Any, *, allow: Callable[[str], bool] = file_only,
         yield record
     finally:
         context.close()
+
+
+#: Every visible text of a plotly figure, as drawn: [text, class, left, top, right, bottom]
+#: (annotations, node labels, ticks, legend, title, buttons; the range slider's miniature and
+#: the toolbar left out), the figure's own box, and the page's scroll and client widths.
+FIGURE_TEXTS_JS = """(div) => {
+  const texts = [];
+  for (const t of div.querySelectorAll('svg text')) {
+    if (t.closest('.rangeslider-container') || t.closest('.modebar')) continue;
+    if (!t.textContent.trim()) continue;
+    const r = t.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    let hidden = false;
+    for (let e = t; e && e !== div; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') {
+        hidden = true; break; }
+    }
+    if (hidden) continue;
+    const cls = [t, t.parentElement].map(e => e && e.getAttribute('class') || '').join(' ');
+    texts.push([t.textContent, cls, r.left, r.top, r.right, r.bottom]);
+  }
+  const f = div.getBoundingClientRect();
+  return {texts: texts, figure: [f.left, f.top, f.right, f.bottom],
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth};
+}"""
+
+
+def text_clashes(drawn: dict[str, Any], tolerance: float = 1.0) -> list[str]:
+    """What is wrong with a figure measured by :data:`FIGURE_TEXTS_JS`: two texts overlapping
+    (by more than ``tolerance`` px each way), or a text outside the figure."""
+    texts, (fl, ft, fr, fb) = drawn["texts"], drawn["figure"]
+    out = [f"{a[0][:40]!r} ({a[1][:20]}) overlaps {b[0][:40]!r} ({b[1][:20]})"
+           for i, a in enumerate(texts) for b in texts[i + 1:]
+           if a[2] < b[4] - tolerance and b[2] < a[4] - tolerance
+           and a[3] < b[5] - tolerance and b[3] < a[5] - tolerance]
+    out += [f"{t[0][:40]!r} ({t[1][:20]}) lies outside the figure" for t in texts
+            if t[2] < fl - tolerance or t[4] > fr + tolerance
+            or t[3] < ft - tolerance or t[5] > fb + tolerance]
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections import Counter
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from casebook.views.figure_parts import (
     CONTEXT,
     FAIL_LINE,
     FR_COLOUR,
+    MIN_WIDTH,
     NEUTRAL,
     SEVERITY_COLOURS,
     known_at,
@@ -129,14 +131,22 @@ def _line(tr: Any, i: int) -> tuple[str, float]:
     return (c if isinstance(c, str) else c[i]), (w if isinstance(w, int | float) else w[i])
 
 
-def _plot_size(fig: go.Figure) -> tuple[float, float]:
+#: The widths a figure is checked at: the narrowest it is drawn (its layout is placed for it)
+#: and a wide screen — what holds at the one must hold at the other.
+WIDTHS = (MIN_WIDTH, 1400)
+
+
+def _plot_size(fig: go.Figure, width: float = MIN_WIDTH) -> tuple[float, float]:
+    """The plot area of a figure drawn ``width`` px wide (figures take their container's
+    width, from ``layout.meta.min_width`` up; their height is fixed)."""
     m = fig.layout.margin
-    return fig.layout.width - m.l - m.r, fig.layout.height - m.t - m.b
+    assert fig.layout.width is None and fig.layout.meta["min_width"] == MIN_WIDTH
+    return width - m.l - m.r, fig.layout.height - m.t - m.b
 
 
-def _px(fig: go.Figure, x: Any, y: float) -> tuple[float, float]:
+def _px(fig: go.Figure, x: Any, y: float, width: float = MIN_WIDTH) -> tuple[float, float]:
     """Pixel position inside the plot area (y down) of a data point, from the fixed ranges."""
-    w, h = _plot_size(fig)
+    w, h = _plot_size(fig, width)
     x0, x1 = fig.layout.xaxis.range
     if fig.layout.xaxis.type == "date":
         t0, t1 = pd.Timestamp(x0), pd.Timestamp(x1)
@@ -157,13 +167,17 @@ def _key_labels(fig: go.Figure) -> dict[str, Any]:
             if a.name and a.name.startswith("key-step:")}
 
 
-def _label_box(fig: go.Figure, a: Any) -> tuple[float, float, float, float]:
-    x, y = _px(fig, a.x, a.y)
-    x, y = x + a.ax, y + a.ay           # the box is centred on the arrow's tail
+def _label_box(fig: go.Figure, a: Any, width: float = MIN_WIDTH
+               ) -> tuple[float, float, float, float]:
+    """A label's box: anchored at its x (left, right or centre), its bottom at its y."""
+    assert not a.showarrow and a.yanchor == "bottom"
+    x, y = _px(fig, a.x, a.y, width)
     lines = a.text.split("<br>")
-    w = max(map(len, lines)) * FONT * CHAR + 2 * (a.borderpad + a.borderwidth)
+    w = max(len(html.unescape(line)) for line in lines) * FONT * CHAR + 2 * (
+        a.borderpad + a.borderwidth)
     h = FONT * 1.3 * len(lines) + 2 * (a.borderpad + a.borderwidth)
-    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+    left = {"left": x, "right": x - w, "center": x - w / 2}[a.xanchor]
+    return left, y - h, left + w, y
 
 
 def _nodes(fig: go.Figure) -> dict[str, tuple[Any, int]]:
@@ -282,13 +296,14 @@ def test_lanes_by_acting_agency_in_a_meaningful_order() -> None:
         assert not nearer, (eid, nearer)
 
 
-def test_marks_in_a_lane_do_not_sit_on_each_other() -> None:
+@pytest.mark.parametrize("width", WIDTHS)
+def test_marks_in_a_lane_do_not_sit_on_each_other(width: int) -> None:
     fig = timeline()
     boxes = []
     for eid, (tr, i) in _marks(fig).items():
         kind, first, last = _extent(fig, eid)
-        x0, y = _px(fig, first.isoformat(), tr.y[i])
-        x1 = _px(fig, (last + timedelta(days=1)).isoformat(), tr.y[i])[0]
+        x0, y = _px(fig, first.isoformat(), tr.y[i], width)
+        x1 = _px(fig, (last + timedelta(days=1)).isoformat(), tr.y[i], width)[0]
         if kind == "point":
             x0, x1 = x0 - 5, x0 + 5
         boxes.append((eid, (x0, y - 5, x1, y + 5)))
@@ -297,7 +312,8 @@ def test_marks_in_a_lane_do_not_sit_on_each_other() -> None:
     assert not clashes
 
 
-def test_every_key_step_and_violation_is_labelled_without_overlap() -> None:
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_key_step_and_violation_is_labelled_without_overlap(width: int) -> None:
     fig = timeline()
     labels = _key_labels(fig)
     case = williams()
@@ -308,22 +324,53 @@ def test_every_key_step_and_violation_is_labelled_without_overlap() -> None:
     for eid, a in labels.items():
         tr, i = marks[eid]
         ev = case.event_by_id[eid]
-        assert a.y == tr.y[i]
-        assert a.text.split("<br>")[0] == KEY_STEPS.get(ev.type, a.text.split("<br>")[0])
+        assert a.y < tr.y[i]                             # above its mark, on its day
+        assert pd.Timestamp(a.x) == pd.Timestamp(_anchor(tr, i))
+        lines = a.text.split("<br>")
+        assert lines[0] == KEY_STEPS.get(ev.type, lines[0])
         if eid in violated:  # the rules violated there, by id
             rules = set(findings()[(findings()["event"] == eid) & findings()["violation"]]["rule"])
-            assert a.text.split("<br>")[1].split(" +")[0].split(", ")[0] in rules
+            assert " ".join(lines[1:]).split(" +")[0].split(", ")[0] in rules
     window = [pd.Timestamp(x) for x in fig.layout.xaxis.range]
-    boxes = {t: _label_box(fig, a) for t, a in labels.items()
+    boxes = {t: _label_box(fig, a, width) for t, a in labels.items()
              if window[0] <= pd.Timestamp(a.x) <= window[1]}
-    w, h = _plot_size(fig)
+    w, h = _plot_size(fig, width)
     for t, b in boxes.items():
         assert 0 <= b[0] and b[2] <= w and 0 <= b[1] and b[3] <= h, (t, b)
     clashes = [(a, b) for a, b in itertools.combinations(boxes, 2)
                if _overlap(boxes[a], boxes[b])]
     assert not clashes
-    # arrest, detention and dismissal fall within two weeks: they must have been staggered
-    assert len({labels[t].ay for t in ("arrest", "detention", "dismissal")}) > 1
+    # no label sits on a mark
+    marks = [(eid, _mark_box(fig, eid, width)) for eid in _marks(fig)]
+    hidden = [(t, eid) for t, b in boxes.items() for eid, m in marks if _overlap(b, m)]
+    assert not hidden, hidden
+    # no leader (from a label's bottom down to its mark) runs through another label
+    leaders = next(tr for tr in fig.data if tr.name == "label leaders")
+    for k in range(0, len(leaders.x), 3):
+        x, top = _px(fig, leaders.x[k], leaders.y[k], width)
+        bottom = _px(fig, leaders.x[k], leaders.y[k + 1], width)[1]
+        crossed = [t for t, b in boxes.items() if b[0] + 1 < x < b[2] - 1
+                   and top < b[3] and b[1] < bottom]
+        assert not crossed, (leaders.x[k], crossed)
+
+
+def _anchor(tr: Any, i: int) -> str:
+    """The x a label of a mark points at: a dot's day, or the middle of a bar."""
+    if tr.type == "scatter":
+        return str(tr.x[i])
+    start = pd.Timestamp(tr.base[i])
+    return (start + pd.Timedelta(milliseconds=tr.x[i] / 2)).isoformat()
+
+
+def _mark_box(fig: go.Figure, eid: str, width: float) -> tuple[float, float, float, float]:
+    tr, i = _marks(fig)[eid]
+    kind, first, last = _extent(fig, eid)
+    x0, y = _px(fig, first.isoformat(), tr.y[i], width)
+    x1 = _px(fig, (last + timedelta(days=1)).isoformat(), tr.y[i], width)[0]
+    half = 5.5 if kind == "point" else tr.width / 2 * _plot_size(fig, width)[1] / abs(
+        fig.layout.yaxis.range[0] - fig.layout.yaxis.range[1])
+    return (x0 - 5.5, y - half, x0 + 5.5, y + half) if kind == "point" else (x0, y - half,
+                                                                             x1, y + half)
 
 
 def test_the_timeline_opens_on_the_incident_and_reaches_everything() -> None:
@@ -390,7 +437,7 @@ def test_known_at() -> None:
 def test_readable_layout() -> None:
     fig = timeline()
     assert fig.layout.title.text and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
-    assert fig.layout.hovermode == "closest" and 400 <= fig.layout.height <= 1200
+    assert fig.layout.hovermode == "closest" and 400 <= fig.layout.height <= 1600
     assert fig.layout.barmode == "overlay"            # bars in a lane never dodge sideways
 
 
@@ -475,14 +522,15 @@ def test_evidence_sits_between_its_maker_and_its_first_user() -> None:
             assert pos[n][0] < min(users), n
 
 
-def test_nodes_and_labels_do_not_collide() -> None:
+@pytest.mark.parametrize("width", WIDTHS)
+def test_nodes_and_labels_do_not_collide(width: int) -> None:
     fig = graph()
     pos = _positions(fig)
     assert len(set(pos.values())) == len(pos), "two nodes share a position"
     nodes = _nodes(fig)
     boxes, markers = {}, {}
     for n, (tr, i) in nodes.items():
-        x, y = _px(fig, *pos[n])
+        x, y = _px(fig, *pos[n], width=width)
         size = tr.marker.size if isinstance(tr.marker.size, int | float) else tr.marker.size[i]
         lines = tr.text[i].split("<br>")
         w = max(map(len, lines)) * FONT * CHAR
@@ -529,7 +577,6 @@ def test_no_graph_label_is_an_id_and_background_and_aftermath_collapse() -> None
     assert f"({len(context)} events)" in tr.text[i].replace("<br>", " ")
     assert not any(e.id in nodes for e in context)
     assert "settlement" not in nodes and "arrest" in nodes
-    assert fig.layout.width <= 900
 
 
 def test_graph_upto_hides_later_events_and_their_evidence() -> None:
@@ -584,3 +631,24 @@ def test_without_findings_nothing_is_marked(build: Any) -> None:
     for tr, i in ids.values():
         assert _colour(tr, i) not in SEVERITY_COLOURS.values()
         assert _line(tr, i)[0] != FAIL_LINE
+
+
+def test_a_crowded_timeline_numbers_its_labels_and_carries_their_key(tmp_path: Path) -> None:
+    from casebook.testing.synth import synth_case
+    from casebook.views.timeline import KEY_COLUMNS
+
+    path = tmp_path / "crowded.yaml"
+    path.write_text(synth_case(500, seed=3).text, encoding="utf-8")
+    case = load_case(path)
+    fig = timeline_figure(case, evaluate(case, load_protocols(), lens="then", as_of=AS_OF))
+    labels = _key_labels(fig)
+    assert len(labels) > 100 and all(a.text.isdigit() for a in labels.values())
+    key = fig.layout.meta["key"]
+    assert [row[0] for row in key] == [str(i) for i in range(1, len(labels) + 1)]
+    assert {a.text for a in labels.values()} == {row[0] for row in key}
+    assert all(len(row) == len(KEY_COLUMNS) for row in key)
+    for eid, a in labels.items():                    # each number's row names its event
+        row = key[int(a.text) - 1]
+        assert row[1] == case.vocabulary.key_steps.get(case.event_by_id[eid].type, row[1])
+        assert row[3] == case.date_text(case.event_by_id[eid])
+        assert "<br>" in a.hovertext                  # the full label on hover

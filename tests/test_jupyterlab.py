@@ -30,7 +30,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser import launch_chromium, local_server, open_page, require_chromium
+from tests.browser import (
+    FIGURE_TEXTS_JS,
+    launch_chromium,
+    local_server,
+    open_page,
+    require_chromium,
+    text_clashes,
+)
 from tests.conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "case-study.ipynb"
@@ -206,6 +213,13 @@ _CELLS = """() => jupyterapp.shell.currentWidget.content.widgets
                      outputs: c.model.outputs.toJSON()}))"""
 _DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .filter(div => div.querySelector('.main-svg') && div._fullData).length >= 2"""
+#: Each figure's width against its output area's: JupyterLab beside its file browser on a
+#: 1,000 px screen leaves an output area about 570 px wide.
+_FITS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(div => {
+    const out = div.closest('.jp-OutputArea-output');
+    return {id: div.id, plot: div.getBoundingClientRect().width, area: out.clientWidth,
+            scroll: out.scrollWidth};
+})"""
 _PLOTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(div => ({
     svg: div.querySelectorAll('.main-svg').length,
     points: (div._fullData || []).map(t => t.x ? Array.from(t.x)
@@ -226,7 +240,7 @@ def test_notebook_runs_in_jupyterlab_and_draws_its_figures(tmp_path: Path) -> No
     folder.mkdir()
     shutil.copyfile(NOTEBOOK, folder / "case-study.ipynb")
     with jupyterlab(folder) as lab, launch_chromium() as browser, \
-            open_page(browser, allow=local_server(lab.port), viewport=(1400, 1000)) as view:
+            open_page(browser, allow=local_server(lab.port), viewport=(1000, 900)) as view:
         page = view.page
         try:
             page.goto(f"{lab.url}/lab/tree/case-study.ipynb?reset&token={lab.token}",
@@ -261,6 +275,13 @@ def test_notebook_runs_in_jupyterlab_and_draws_its_figures(tmp_path: Path) -> No
             view.screenshot("jupyterlab-timeline")
         drawn = [p for p in plots if p["svg"] >= 1 and max(p["points"], default=0) >= 1]
         assert len(drawn) >= 2, f"plotly figures drawn by JupyterLab: {plots}"
+        # each figure fits its output area (no sideways scrolling), and no texts overlap
+        fits = page.evaluate(_FITS)
+        assert all(f["plot"] <= f["area"] and f["scroll"] <= f["area"] for f in fits), fits
+        assert max(f["area"] for f in fits) < 700        # the narrow width that scrolled
+        clashes = [c for i in range(len(fits)) for c in text_clashes(page.evaluate(
+            f"() => ({FIGURE_TEXTS_JS})(document.querySelectorAll('.js-plotly-plot')[{i}])"))]
+        assert clashes == [], clashes
         assert view.page_errors == [], view.page_errors
         outside = [u for u in view.blocked if not u.startswith(lab.url)]
         assert outside == [], f"JupyterLab tried to reach the network: {outside}"

@@ -249,11 +249,15 @@ class Workbook:
         return self._table(table)
 
     def timeline(self, upto: str | None = None) -> Figure:
-        from ..views.timeline import timeline_figure
+        from ..views.timeline import KEY_COLUMNS, timeline_figure
 
         found = self.findings if self.viewer.sees("figure-verdicts") else None
-        return Figure(timeline_figure(self.case, found, upto=upto, redact=self.redact),
-                      "timeline")
+        fig = timeline_figure(self.case, found, upto=upto, redact=self.redact)
+        key = (fig.layout.meta or {}).get("key") or []
+        columns = list(KEY_COLUMNS if found is not None else KEY_COLUMNS[:-1])
+        after = table_html(pd.DataFrame([row[:len(columns)] for row in key],
+                                        columns=columns)) if key else ""
+        return Figure(fig, "timeline", after)
 
     def graph(self, upto: str | None = None) -> Figure:
         from ..views.graph_figure import graph_figure, graph_key

@@ -5,8 +5,11 @@ Both figures take ``findings`` from :func:`casebook.engine.findings.evaluate`;
 ``upto=event_id`` shows only what was known at that decision point (:func:`known_at`); people
 are named only through :meth:`ActorView.label` with ``redact`` (redact the case text itself
 with :func:`casebook.views.redact.redact_case`). Case text is HTML-escaped, since plotly
-renders a subset of HTML in hover text and labels. Width, height and axis ranges are fixed, so
-the output is deterministic and the label layout can be checked in pixels. For readers of the
+renders a subset of HTML in hover text and labels. Figures take the width of their container
+(a page, JupyterLab's output area, a printed page) from :data:`MIN_WIDTH` up; their height and
+axis ranges are fixed, and every label is placed for the narrowest width by rules that only
+gain room as the figure widens, so the output is deterministic and the layout can be checked
+in pixels at any width. For readers of the
 figure data: timeline event traces carry ``customdata`` ``[event id, lane]``, graph node traces
 the node id, and the key-step annotations are named ``key-step:<event type>``.
 """
@@ -24,7 +27,7 @@ import plotly.graph_objects as go
 from ..model.case import Case
 from ..model.casefile import Event
 
-__all__ = ["SEVERITY_COLOURS", "known_at", "node_name"]
+__all__ = ["MIN_WIDTH", "SEVERITY_COLOURS", "known_at", "node_name"]
 
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#e7ba52"}
@@ -32,6 +35,10 @@ NEUTRAL, CONTEXT, FR_COLOUR, EVIDENCE = "#4c78a8", "#c7c7c7", "#8e44ad", "#95a5a
 FAIL_LINE = "#8b0000"
 FONT = 11       # label font size (px); a character is taken as 0.62 em wide
 CHAR = 0.62
+#: The narrowest a figure is drawn (px): JupyterLab's output area beside its file browser on a
+#: 1,000 px screen is about 570 px; a printed page about 700.
+MIN_WIDTH = 540
+TITLE_PX, SUBTITLE_PX, LEGEND_PX, LEGEND_BAR_PX = 22, 16, 20, 30    # a line of each
 
 
 def known_at(case: Case, event_id: str) -> list[str]:
@@ -146,11 +153,33 @@ def _event_hover(case: Case, ev: Event, v: _Verdict, redact: bool) -> str:
     return "<br>".join(lines + _rules_text(v))
 
 
-def _title(kind: str, case: Case, upto: str | None, width: int) -> tuple[str, int]:
-    """The title, wrapped to the figure's width, and the number of lines it takes."""
+def _heading(kind: str, case: Case, upto: str | None, subtitle: str
+             ) -> tuple[dict[str, Any], float]:
+    """The title and subtitle, wrapped to :data:`MIN_WIDTH`, and the pixels they take."""
     text = f"{kind}: {case.title}" + (f" — as known at {upto}" if upto else "")
-    lines = textwrap.wrap(text, max(40, int(width / 9.5)))
-    return "<br>".join(_esc(line) for line in lines), len(lines)
+    lines = textwrap.wrap(text, int((MIN_WIDTH - 20) / (16 * CHAR)))
+    sub = textwrap.wrap(subtitle, int((MIN_WIDTH - 20) / (12 * CHAR)))
+    title = {"text": "<br>".join(_esc(line) for line in lines), "x": 0.01, "xanchor": "left",
+             # plotly lifts a title of several lines by about one line: the pad makes up for it
+             "y": 1, "yref": "container", "yanchor": "top",
+             "pad": {"t": 22 if len(lines) > 1 else 10},
+             "font": {"size": 16}, "subtitle": {"text": "<br>".join(_esc(s) for s in sub),
+                                                "font": {"size": 12}}}
+    return title, 8 + TITLE_PX * len(lines) + SUBTITLE_PX * len(sub) + 10
+
+
+def _legend(fig: go.Figure, plot_w: float) -> tuple[dict[str, Any], float]:
+    """A legend under the figure in columns of one fixed width — the widest entry — so that
+    how it wraps is known: at the narrowest plot width (``plot_w``) it takes the pixels
+    returned, and wider it takes fewer lines. A bar's entry is taller."""
+    entries = [t for t in fig.data if t.showlegend is not False and t.name]
+    width = 40 + max((len(t.name) for t in entries), default=0) * FONT * CHAR
+    per_line = max(1, int(plot_w // width))
+    line = LEGEND_BAR_PX if any(t.type == "bar" for t in entries) else LEGEND_PX
+    height = -(-len(entries) // per_line) * line + 10
+    return {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container",
+            "yanchor": "bottom", "font": {"size": FONT}, "entrywidth": round(width),
+            "entrywidthmode": "pixels"}, height
 
 
 def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float],

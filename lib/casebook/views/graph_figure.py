@@ -37,12 +37,14 @@ from .figure_parts import (
     FAIL_LINE,
     FONT,
     FR_COLOUR,
+    MIN_WIDTH,
     NEUTRAL,
     _esc,
     _event_hover,
+    _heading,
+    _legend,
     _legend_only,
     _short,
-    _title,
     _Verdict,
     _verdicts,
     _wrap,
@@ -52,8 +54,9 @@ from .figure_parts import (
 
 __all__ = ["graph_figure", "graph_key"]
 
-GR_MARGIN = {"l": 30, "r": 30, "t": 80, "b": 150}
-GR_WIDTH = 900          # fits a page (and JupyterLab's output area) without scrolling
+GR_MARGIN = {"l": 12, "r": 12}
+#: Room (px) beside the first and last columns for half of the widest label.
+EDGE_PX = 60
 #: Above this many nodes the labels give way to numbers and a key.
 NUMBERED_ABOVE = 70
 GROUPS = (("background", "Background"), ("aftermath", "Aftermath"))
@@ -214,13 +217,15 @@ def _evidence_hover(case: Case, n: str, derived: bool, redact: bool) -> str:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where each node of the graph goes, and the figure width that fits the columns."""
+    """Where each node of the graph goes, and the room left beside the first and last
+    columns (in columns) for their labels."""
 
     col: dict[str, int]
     row: dict[str, int]
     label: dict[str, list[str]]
     order: list[str]
-    width: int
+    col_px: float        # a column's width at the narrowest
+    pad: float
 
     @property
     def n_cols(self) -> int:
@@ -232,16 +237,18 @@ class _Layout:
 
 
 def _graph_layout(g: nx.DiGraph, names: Mapping[str, str]) -> _Layout:
+    """Columns by time, and rows placed for the narrowest width: labels centred over their
+    nodes only move apart as the figure widens."""
     order, col = _columns(g)
     n_cols = max(col.values(), default=0) + 1
-    width = GR_WIDTH
-    col_px = (width - GR_MARGIN["l"] - GR_MARGIN["r"]) / (n_cols + 1)   # x range: n_cols + 1
+    col_px = (MIN_WIDTH - GR_MARGIN["l"] - GR_MARGIN["r"] - 2 * EDGE_PX) / max(n_cols - 1, 1)
     if len(order) > NUMBERED_ABOVE:  # too many to name legibly: numbers, and a key
         labels = {n: [str(i)] for i, n in enumerate(order, start=1)}
     else:
         labels = {n: _short_label(names[n]) for n in order}
     widths = {n: max(max(map(len, labels[n])) * FONT * CHAR, NODE_PX + 6) for n in order}
-    return _Layout(col, _rows(g, order, col, widths, col_px), labels, order, width)
+    return _Layout(col, _rows(g, order, col, widths, col_px), labels, order, col_px,
+                   EDGE_PX / col_px)
 
 
 def graph_key(case: Case, collapse: bool = True) -> list[tuple[str, str]]:
@@ -374,24 +381,33 @@ def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str 
     fig.add_trace(_legend_only("Failed a rule (red outline)", "circle", NEUTRAL, FAIL_LINE, 2))
     fig.add_trace(_legend_only("Violation (thick red outline)", "circle", NEUTRAL, FAIL_LINE, 4))
 
-    ticks: dict[int, str] = {}          # a year under the first event of that year
-    for n in events:
+    # a year under the first event of that year, where it keeps clear of the year before
+    ticks: dict[int, str] = {}
+    for n in sorted(events, key=lambda n: lay.col[n]):
         year = str(g.nodes[n]["earliest"].year)
-        if lay.col[n] not in ticks and year not in ticks.values():
+        if year not in ticks.values() and all(
+                (lay.col[n] - c) * lay.col_px >= 4 * FONT for c in ticks):
             ticks[lay.col[n]] = year
     plot_h = (lay.n_rows + 0.6) * GR_ROW_PX
-    title, n_lines = _title("Event graph", case, upto, lay.width)
-    margin = {**GR_MARGIN, "t": GR_MARGIN["t"] + 20 * (n_lines - 1)}
+    title, top_px = _heading("Event graph", case, upto, (
+        "Support flows left to right: evidence → the events that use it → what they produce. "
+        "Hover a node for its summary and date."))
+    # below the plot: the years, the axis's name, the legend; the margins never grow by
+    # themselves, so the rows keep the pixels they were placed in
+    fig.add_annotation(text="Time order (year of the first event)", showarrow=False,
+                       xref="paper", x=0.5, yref="paper", y=0, yanchor="top", yshift=-26,
+                       font={"size": 12}, name="axis title")
+    legend, legend_px = _legend(fig, MIN_WIDTH - GR_MARGIN["l"] - GR_MARGIN["r"])
+    margin = {**GR_MARGIN, "t": round(top_px + 10), "autoexpand": False,
+              "b": round(56 + legend_px)}
+    height = round(plot_h) + margin["t"] + margin["b"]
     fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 16}, "subtitle": {"text": (
-            "Support flows left to right: evidence → the events that use it → what they "
-            "produce. Hover a node for its summary and date.")}},
-        width=lay.width, height=round(plot_h) + margin["t"] + margin["b"], margin=margin,
-        hovermode="closest", plot_bgcolor="white", showlegend=True,
-        legend={"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container",
-                "yanchor": "bottom", "font": {"size": 11}},
-        xaxis={"range": [-0.5, lay.n_cols + 0.5], "title": "Time order (year of the first event)",
-               "tickvals": list(ticks), "ticktext": list(ticks.values()), "showgrid": True,
+        title=title, height=height, margin=margin,
+        autosize=True, hovermode="closest", plot_bgcolor="white", showlegend=True,
+        meta={"min_width": MIN_WIDTH},
+        legend=legend,
+        xaxis={"range": [-lay.pad, lay.n_cols - 1 + lay.pad], "tickvals": list(ticks),
+               "ticktext": list(ticks.values()), "showgrid": True,
                "gridcolor": "#eeeeee", "zeroline": False},
         yaxis={"range": [lay.n_rows - 0.4, -1.0], "visible": False},
     )

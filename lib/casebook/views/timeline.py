@@ -23,6 +23,7 @@ What both figures share (findings, ``upto``, redaction, escaping, fixed sizes) i
 
 from __future__ import annotations
 
+import html
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,24 +42,33 @@ from .figure_parts import (
     CONTEXT,
     FAIL_LINE,
     FONT,
+    MIN_WIDTH,
     NEUTRAL,
     SEVERITIES,
     SEVERITY_COLOURS,
-    _boxes_overlap,
     _esc,
     _event_hover,
+    _heading,
+    _legend,
     _legend_only,
-    _title,
     _Verdict,
     _verdicts,
     known_at,
+    node_name,
 )
 
-__all__ = ["timeline_figure"]
+__all__ = ["KEY_COLUMNS", "timeline_figure"]
 
-TL_WIDTH, TL_MARGIN = 900, {"l": 150, "r": 20, "t": 110, "b": 170}
-ROW_PX, LANE_GAP, POINT_PX, BAR_ROWS = 30, 0.8, 11, 0.5
-Y_PAD = 0.7                     # rows of space above the first and below the last mark
+#: The columns of a numbered timeline's key (``layout.meta["key"]``).
+KEY_COLUMNS = ("number", "step", "event", "date", "rules violated")
+
+TL_MARGIN = {"l": 150, "r": 24}
+#: The plot area's width at the narrowest the figure is drawn: every label is placed for it.
+PLOT_W = MIN_WIDTH - TL_MARGIN["l"] - TL_MARGIN["r"]
+ROW_PX, POINT_PX, BAR_PX = 30, 11, 15   # a row of marks; a dot's and a bar's thickness
+LANE_GAP, LANE_PAD, LABEL_GAP, LEADER_GAP = 10, 6, 6, 0.5
+DURATION_PX, RULES_PER_LINE, LANE_CHARS = 28, 20, 18
+MAX_LABEL_ROWS = 8
 _DAY = timedelta(days=1)
 
 
@@ -111,7 +121,8 @@ def _lane(case: Case, ev: Event, redact: bool) -> str:
 
 @dataclass
 class _Mark:
-    """One event on the timeline: its lane, its drawn days (clipped to the axis) and row."""
+    """One event on the timeline: its lane, its drawn days (clipped to the axis), its row of
+    marks within the lane and its height on the figure (px from the top of the plot)."""
 
     ev: Event
     lane: str
@@ -121,6 +132,7 @@ class _Mark:
     point: bool
     clipped_start: bool = False    # an open start: the bar runs off the axis
     clipped_end: bool = False
+    row: int = 0
     y: float = 0.0
     uncertain: bool = False        # some day(s) within the bar, not a known span
 
@@ -130,30 +142,30 @@ class _Mark:
         start = datetime.combine(self.start, time())
         return start if self.point else start + (self.end + _DAY - self.start) / 2
 
+    @property
+    def half_height(self) -> float:
+        return (POINT_PX if self.point else BAR_PX) / 2
+
 
 @dataclass(frozen=True)
 class _Scale:
-    """Data to pixels inside the plot area, from the fixed axis ranges."""
+    """Dates to pixels across the plot area at its narrowest (:data:`PLOT_W`), over the
+    opening window."""
 
     x0: date
     x1: date
-    width: float
-    y_top: float
 
     def x(self, d: date | datetime) -> float:
         t0 = datetime.combine(self.x0, time())
         t = d if isinstance(d, datetime) else datetime.combine(d, time())
-        return (t - t0) / (datetime.combine(self.x1, time()) - t0) * self.width
+        return (t - t0) / (datetime.combine(self.x1, time()) - t0) * PLOT_W
 
-    def y(self, row: float) -> float:
-        return (row - self.y_top) * ROW_PX
+    def span(self, m: _Mark) -> tuple[float, float]:
+        """The pixels a mark covers across: a dot's disc or a bar's full days."""
+        if m.point:
+            return self.x(m.start) - POINT_PX / 2, self.x(m.start) + POINT_PX / 2
+        return self.x(m.start), self.x(m.end + _DAY)
 
-    def box(self, m: _Mark) -> tuple[float, float, float, float]:
-        """The pixels a mark covers: a dot's disc or a bar's full days."""
-        half = (POINT_PX if m.point else BAR_ROWS * ROW_PX) / 2
-        left = self.x(m.start) - (POINT_PX / 2 if m.point else 0)
-        right = self.x(m.start) + POINT_PX / 2 if m.point else self.x(m.end + _DAY)
-        return left, self.y(m.y) - half, right, self.y(m.y) + half
 
 
 def _x_range(bounds: Iterable[tuple[date, date]]) -> tuple[date, date]:
@@ -165,13 +177,14 @@ def _x_range(bounds: Iterable[tuple[date, date]]) -> tuple[date, date]:
 
 
 def _stack(marks: list[_Mark], scale: _Scale) -> int:
-    """Give marks of a lane that would touch their own sub-row; returns the number of rows."""
+    """Give marks of a lane that would touch their own row; returns the number of rows.
+    Spans only grow apart as the figure widens, so rows found at the narrowest hold."""
     rows: list[float] = []
     for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id)):
-        left, _, right, _ = scale.box(m)
+        left, right = scale.span(m)
         row = next((i for i, r in enumerate(rows) if r + 6 < left), len(rows))
         rows[row:row + 1] = [right]
-        m.y = row
+        m.row = row
     return max(len(rows), 1)
 
 
@@ -240,15 +253,13 @@ def incident_window(case: Case, events: list[Event]) -> tuple[date, date]:
 
 
 def _layout_marks(case: Case, events: list[Event], redact: bool
-                  ) -> tuple[list[_Mark], list[tuple[str, float, float]], _Scale,
-                             tuple[date, date]]:
-    """Marks with their rows, the lanes as (name, first row, last row), the scale of the
-    opening view (the incident window), and the whole range."""
+                  ) -> tuple[list[_Mark], _Scale, tuple[date, date]]:
+    """Marks with their lanes and rows, the scale of the opening view (the incident window),
+    and the whole range."""
     bounds = {ev.id: _drawn_bounds(case, ev) for ev in events}
     x0, x1 = _x_range(bounds.values())
     w0, w1 = incident_window(case, events)
-    w0, w1 = max(w0, x0), min(w1, x1)
-    scale = _Scale(w0, w1, TL_WIDTH - TL_MARGIN["l"] - TL_MARGIN["r"], -Y_PAD)
+    scale = _Scale(max(w0, x0), min(w1, x1))
     marks = []
     for ev in events:
         lo, hi = bounds[ev.id]
@@ -257,41 +268,74 @@ def _layout_marks(case: Case, events: list[Event], redact: bool
                            case.vocabulary.event_types[ev.type].stage,
                            max(lo, x0), min(hi, x1 - _DAY), point, lo < x0, hi >= x1,
                            uncertain=not point and not _known_span(case, ev)))
-    lanes, top = [], 0.0
-    for lane in _lane_order(case, marks):
-        in_lane = [m for m in marks if m.lane == lane]
-        n = _stack(in_lane, scale)
-        for m in in_lane:
-            m.y += top
-        lanes.append((lane, top, top + n - 1))
-        top += n + LANE_GAP
-    return marks, lanes, scale, (x0, x1)
+    return marks, scale, (x0, x1)
 
 
-def _place_labels(anchors: list[tuple[str, str, float, float]], plot_w: float,
-                  plot_h: float, obstacles: list[tuple[float, float, float, float]]
-                  ) -> list[tuple[str, str, float, float]]:
-    """Greedy: each label takes the first offset (above, below, further out …) whose box stays
-    in the plot and clears every placed label and, if it can, every event mark.
-    ``anchors`` are (name, text, x px, y px); returns (name, text, ax, ay)."""
-    placed: list[tuple[float, float, float, float]] = []
-    out = []
-    offsets = [(0.0, float(dy)) for k in (1, 2, 3, 4) for dy in (-k * 24 - 6, k * 24 + 6)]
-    offsets += [(float(dx), dy) for dx in (-70, 70, -150, 150, -230, 230)
-                for _, dy in offsets[:6]]
-    for name, text, x, y in sorted(anchors, key=lambda a: (a[2], a[3])):
-        lines = text.split("<br>")
-        w, h = _label_width(text), FONT * 1.3 * len(lines) + 8
-        boxes = {o: (x + o[0] - w / 2, y + o[1] - h / 2, x + o[0] + w / 2, y + o[1] + h / 2)
-                 for o in offsets}
-        inside = [o for o, b in boxes.items()
-                  if 0 <= b[0] and b[2] <= plot_w and 0 <= b[1] and b[3] <= plot_h]
-        free = [o for o in inside if not any(_boxes_overlap(boxes[o], p, 4) for p in placed)]
-        clear = [o for o in free if not any(_boxes_overlap(boxes[o], p) for p in obstacles)]
-        dx, dy = (clear or free or inside or offsets)[0]
-        placed.append(boxes[(dx, dy)])
-        out.append((name, text, dx, dy))
-    return out
+@dataclass
+class _Label:
+    """A key step's label: its text and size (px), the x of its mark at the narrowest width,
+    and where it goes — a row above its lane's marks (0 nearest them), its box anchored left,
+    right or centred on that x, a leader line down to the mark."""
+
+    mark: _Mark
+    text: str
+    x: float
+    w: float
+    h: float
+    row: int = 0
+    anchor: str = "left"
+
+    def box(self, anchor: str | None = None) -> tuple[float, float]:
+        off = {"left": 0.0, "right": -self.w, "center": -self.w / 2}[anchor or self.anchor]
+        return self.x + off, self.x + off + self.w
+
+
+def _free(lab: _Label, row: int, anchor: str, placed: list[_Label], leaders: bool) -> bool:
+    """Whether ``lab`` may go in ``row`` with ``anchor``, given labels placed right of it.
+    Each test compares in left-to-right order — ``lab``'s box left of a box in its row, a
+    leader from a higher row right of ``lab``'s box, ``lab``'s own leader left of the boxes of
+    lower rows — so what holds at :data:`PLOT_W` holds at any wider plot."""
+    _left, right = lab.box(anchor)
+    for p in placed:
+        p_left, _ = p.box()
+        if p.row == row and right + LABEL_GAP > p_left:
+            return False
+        if not leaders:
+            continue
+        if p.row > row and p.x < right + LEADER_GAP:
+            return False
+        if p.row < row and lab.x > p_left - LEADER_GAP:
+            return False
+    return True
+
+
+def _place_labels(labels: list[_Label], leaders: bool = True) -> int:
+    """Rows and anchors for one lane's labels, right to left, each in the lowest row where it
+    clears every box and leader — else in a new row under the others (when no leader above
+    would cross it), else on top; returns the number of rows. A label whose mark lies outside
+    the opening window is not drawn there and takes no room. Without ``leaders`` (numbered
+    labels, too many to keep every leader clear) only the boxes are kept apart."""
+    placed: list[_Label] = []
+    for lab in sorted(labels, key=lambda lab: (-lab.x, lab.mark.row, lab.mark.ev.id)):
+        if not 0 <= lab.x <= PLOT_W:
+            lab.row, lab.anchor = 0, "center"
+            continue
+        anchors = [a for a in ("left", "right", "center")
+                   if 0 <= lab.box(a)[0] and lab.box(a)[1] <= PLOT_W] or ["left"]
+        top = max((p.row for p in placed), default=-1) + 1
+        choice = next(((r, a) for r in range(top + 1) for a in anchors
+                       if _free(lab, r, a, placed, leaders)), None)
+        if choice is None:
+            under = next((a for a in anchors
+                          if all(p.x >= lab.box(a)[1] + LEADER_GAP for p in placed)), None)
+            if under is not None:
+                for p in placed:
+                    p.row += 1
+                choice = (0, under)
+        # else a new top row: no box in it, though a leader may cross one below
+        lab.row, lab.anchor = choice or (top, anchors[0])
+        placed.append(lab)
+    return max((lab.row for lab in labels), default=-1) + 1
 
 
 def _categories(marks: list[_Mark], verdicts: Mapping[str, _Verdict]
@@ -347,7 +391,7 @@ def _event_traces(categories: list[tuple[str, str, list[_Mark]]],
                 traces.append(go.Bar(
                     orientation="h", base=[m.start.isoformat() for m in bars],
                     x=[(m.end + _DAY - m.start).days * 86_400_000 for m in bars],
-                    width=BAR_ROWS, opacity=0.55 if uncertain else 0.85,
+                    width=BAR_PX, opacity=0.55 if uncertain else 0.85,
                     **{**common, "showlegend": legend, "y": [m.y for m in bars],
                        "customdata": [[m.ev.id, m.lane] for m in bars],
                        "hovertext": [hover[m.ev.id] for m in bars]},
@@ -384,19 +428,24 @@ def _step_name(case: Case, ev: Event) -> str:
 
 
 def _label_text(case: Case, ev: Event, v: _Verdict, show_rules: bool) -> str:
-    """A key step's label: its step name, and the rules violated there (at most three)."""
-    text = _esc(_step_name(case, ev))
+    """A key step's label: its step name, and the rules violated there (at most three),
+    wrapped so that no label is wider than about a third of the narrowest plot."""
+    lines = textwrap.wrap(_step_name(case, ev), RULES_PER_LINE + 6)
     if show_rules and v.violations:
         rules = list(v.violations)
-        text += "<br>" + ", ".join(rules[:3]) + (f" +{len(rules) - 3}" if len(rules) > 3 else "")
-    return text
+        shown = ", ".join(rules[:3]) + (f" +{len(rules) - 3}" if len(rules) > 3 else "")
+        lines += textwrap.wrap(shown, RULES_PER_LINE, break_on_hyphens=False)
+    return "<br>".join(_esc(line) for line in lines)
 
 
-def _label_width(text: str) -> float:
-    return max(len(line) for line in text.split("<br>")) * FONT * CHAR + 10
+def _text_size(text: str, font: float = FONT) -> tuple[float, float]:
+    """A label's box (px): its longest line, its lines, the border and padding."""
+    lines = text.split("<br>")
+    return (max(len(html.unescape(line)) for line in lines) * font * CHAR + 10,
+            len(lines) * font * 1.3 + 8)
 
 
-#: The durations annotated above the lanes: (from, to) step types, the first of each present.
+
 DURATIONS = (("offense", "arrest"), ("arrest", "release"), ("charge", "dismissal"),
              ("charge", "conviction"), ("conviction", "exoneration"))
 
@@ -422,24 +471,78 @@ def _durations(case: Case, marks: list[_Mark]) -> list[tuple[_Mark, _Mark, str]]
     return out
 
 
+
+def _duration_anchor(xa: float, xb: float, w: float) -> tuple[str, float]:
+    """Where a duration's text goes along its bracket (a, b) at the narrowest width: centred if
+    it fits between the ends, else from a rightwards, else from b leftwards — each only gains
+    room as the figure widens. Returns (xanchor, fraction of the way from a to b)."""
+    if w <= xb - xa and 0 <= (xa + xb - w) / 2 and (xa + xb + w) / 2 <= PLOT_W:
+        return "center", 0.5
+    if 0 <= xa and xa + w <= PLOT_W:
+        return "left", 0.0
+    return "right", 1.0
+
+
+def _key_labels(case: Case, marks: list[_Mark], verdicts: Mapping[str, _Verdict],
+                scale: _Scale, show_rules: bool) -> dict[str, list[_Label]]:
+    """The labels of each lane: every key step, and every violation when findings are shown.
+    Where a lane's labels would stack more than :data:`MAX_LABEL_ROWS` high (a case of
+    hundreds of events), every label is its number instead, and the figure carries the key."""
+    key_steps = case.vocabulary.key_steps
+    labelled = [m for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id))
+                if not m.ev.context and (m.ev.type in key_steps or (
+                    show_rules and verdicts.get(m.ev.id, _Verdict()).violations))]
+    for numbered in (False, True):
+        out: dict[str, list[_Label]] = {}
+        for i, m in enumerate(labelled, start=1):
+            text = str(i) if numbered else _label_text(
+                case, m.ev, verdicts.get(m.ev.id, _Verdict()), show_rules)
+            out.setdefault(m.lane, []).append(
+                _Label(m, text, scale.x(m.anchor), *_text_size(text)))
+        rows = [_place_labels(labs, leaders=not numbered) for labs in out.values()]
+        if max(rows, default=0) <= MAX_LABEL_ROWS:
+            break
+    return out
+
+
 def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
                     redact: bool = False) -> go.Figure:
     """The case on a calendar, one lane per actor, with the protocol failures coloured in —
     where in time and by whom things went wrong, and how precisely the record dates them."""
     shown = set(known_at(case, upto)) if upto else set(case.event_by_id)
     verdicts = _verdicts(findings)
-    marks, lanes, scale, (x0, x1) = _layout_marks(
+    marks, scale, (x0, x1) = _layout_marks(
         case, [ev for ev in case.events if ev.id in shown], redact)
     durations = _durations(case, marks)
-    y_top = scale.y_top - 1.2 * len(durations)  # a row per duration above the lanes
-    scale = _Scale(scale.x0, scale.x1, scale.width, y_top)
-    y_bottom = lanes[-1][2] + Y_PAD
-    plot_h = (y_bottom - scale.y_top) * ROW_PX
+    labels = _key_labels(case, marks, verdicts, scale, findings is not None)
+
+    # top to bottom: a row per duration, then each lane — its label rows, then its marks
+    y = float(DURATION_PX * len(durations) + (LANE_GAP if durations else 0))
+    lanes: list[tuple[str, float, float]] = []
+    label_y: dict[str, float] = {}            # event id -> the bottom of its label's box
+    for lane in _lane_order(case, marks):
+        in_lane = [m for m in marks if m.lane == lane]
+        n_marks = _stack(in_lane, scale)
+        lane_labels = labels.get(lane, [])
+        n_rows = max((lab.row for lab in lane_labels), default=-1) + 1
+        top, y = y, y + LANE_PAD
+        for row in reversed(range(n_rows)):
+            height = max((lab.h for lab in lane_labels if lab.row == row), default=0)
+            y += height + LABEL_GAP
+            for lab in lane_labels:
+                if lab.row == row:
+                    label_y[lab.mark.ev.id] = y - LABEL_GAP / 2
+        for m in in_lane:
+            m.y = y + (m.row + 0.5) * ROW_PX
+        y += n_marks * ROW_PX + LANE_PAD
+        lanes.append((lane, top, y))
+        y += LANE_GAP
+    plot_h = y - LANE_GAP
 
     fig = go.Figure()
-    for i, (_lane_name, first, last) in enumerate(lanes):
+    for i, (_lane_name, top, bottom) in enumerate(lanes):
         if i % 2 == 0:
-            fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=first - 0.5, y1=last + 0.5,
+            fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=top, y1=bottom,
                           fillcolor="#f4f6f8", line={"width": 0}, layer="below")
     categories = _categories(marks, verdicts)
     hover = {m.ev.id: _event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()), redact)
@@ -455,61 +558,75 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
                              "fillmode": "replace", "solidity": 0.35}}))
 
     for n, (a, b, text) in enumerate(durations):
-        y = scale.y_top + 0.6 + 1.2 * n
-        fig.add_shape(type="line", x0=a.anchor.isoformat(), x1=b.anchor.isoformat(), y0=y, y1=y,
-                      line={"color": "#555", "width": 1}, name=f"duration:{a.ev.type}-{b.ev.type}")
+        line_y = DURATION_PX * (n + 1) - 5
+        name = f"duration:{a.ev.type}-{b.ev.type}"
+        fig.add_shape(type="line", x0=a.anchor.isoformat(), x1=b.anchor.isoformat(),
+                      y0=line_y, y1=line_y, line={"color": "#555", "width": 1}, name=name)
         for m in (a, b):
             fig.add_shape(type="line", x0=m.anchor.isoformat(), x1=m.anchor.isoformat(),
-                          y0=y - 0.25, y1=y + 0.25, line={"color": "#555", "width": 1})
-        middle = a.anchor + (b.anchor - a.anchor) / 2
-        fig.add_annotation(x=middle.isoformat(), y=y - 0.05, text=_esc(
-            f"{_step_name(case, a.ev)} → {_step_name(case, b.ev).lower()}: {text}"),
-            showarrow=False, yanchor="bottom", font={"size": FONT - 1, "color": "#333"},
-            bgcolor="white", name=f"duration:{a.ev.type}-{b.ev.type}")
+                          y0=line_y - 5, y1=line_y + 5, line={"color": "#555", "width": 1})
+        text = _esc(f"{_step_name(case, a.ev)} → {_step_name(case, b.ev).lower()}: {text}")
+        xanchor, at = _duration_anchor(scale.x(a.anchor), scale.x(b.anchor),
+                                       _text_size(text, FONT - 1)[0])
+        fig.add_annotation(x=(a.anchor + (b.anchor - a.anchor) * at).isoformat(),
+                           y=line_y - 2, text=text, showarrow=False, xanchor=xanchor,
+                           yanchor="bottom", font={"size": FONT - 1, "color": "#333"},
+                           bgcolor="white", name=name)
 
-    key_steps = case.vocabulary.key_steps
-    show_rules = findings is not None
-    labelled = [m for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id))
-                if not m.ev.context and (m.ev.type in key_steps or (
-                    show_rules and verdicts.get(m.ev.id, _Verdict()).violations))]
-    texts = {m.ev.id: _label_text(case, m.ev, verdicts.get(m.ev.id, _Verdict()), show_rules)
-             for m in labelled}
-    obstacles = [scale.box(m) for m in marks] + [
-        (scale.x(a.anchor) - 4, scale.y(scale.y_top + 0.2 + 1.2 * n),
-         scale.x(b.anchor) + 4, scale.y(scale.y_top + 1.0 + 1.2 * n))
-        for n, (a, b, _text) in enumerate(durations)]
-    anchors = [(m.ev.id, texts[m.ev.id], scale.x(m.anchor), scale.y(m.y)) for m in labelled]
-    for eid, text, dx, dy in _place_labels(anchors, scale.width, plot_h, obstacles):
-        m = next(x for x in labelled if x.ev.id == eid)
-        fig.add_annotation(x=m.anchor.isoformat(), y=m.y, text=text,
-                           name=f"key-step:{m.ev.type}:{eid}", ax=dx, ay=dy, showarrow=True,
-                           arrowhead=0, arrowwidth=1, arrowcolor="#555", font={"size": FONT},
-                           bgcolor="white", bordercolor="#555", borderwidth=1, borderpad=3)
+    leaders: list[str | float | None] = []
+    leader_x: list[str | None] = []
+    for lane_labels in labels.values():
+        for lab in lane_labels:
+            m, bottom = lab.mark, label_y[lab.mark.ev.id]
+            full = _label_text(case, m.ev, verdicts.get(m.ev.id, _Verdict()),
+                               findings is not None)
+            fig.add_annotation(x=m.anchor.isoformat(), y=bottom, text=lab.text,
+                               hovertext=f"{full}<br>{_esc(case.date_text(m.ev))}",
+                               name=f"key-step:{m.ev.type}:{m.ev.id}", showarrow=False,
+                               xanchor=lab.anchor, yanchor="bottom", font={"size": FONT},
+                               bgcolor="white", bordercolor="#555", borderwidth=1, borderpad=3)
+            leader_x += [m.anchor.isoformat()] * 2 + [None]
+            leaders += [bottom, m.y - m.half_height, None]
+    fig.add_trace(go.Scatter(x=leader_x, y=leaders, mode="lines", hoverinfo="skip",
+                             showlegend=False, name="label leaders",
+                             line={"color": "#555", "width": 1}))
 
-    title, n_lines = _title("Timeline", case, upto, TL_WIDTH)
-    margin = {**TL_MARGIN, "t": TL_MARGIN["t"] + 20 * (n_lines - 1)}
+    key = sorted(([lab.text, _step_name(case, lab.mark.ev), node_name(case, lab.mark.ev.id),
+                   case.date_text(lab.mark.ev),
+                   ", ".join(verdicts.get(lab.mark.ev.id, _Verdict()).violations)
+                   if findings is not None else ""]
+                  for labs in labels.values() for lab in labs if lab.text.isdigit()),
+                 key=lambda row: int(row[0]))
+    title, top_px = _heading("Timeline", case, upto, (
+        "Dots: a day known exactly. Solid bars: how long something lasted. Hatched: some "
+        "day within. Colour: the most severe violation there."))
+    # below the plot: two lines of date ticks, the range slider, the axis title, the legend;
+    # the margins never grow by themselves, so the rows keep the pixels they were placed in
+    legend, legend_px = _legend(fig, PLOT_W)
+    slider_px = 44
+    margin = {**TL_MARGIN, "t": round(top_px + 34), "autoexpand": False,
+              "b": round(36 + slider_px + 40 + legend_px)}
     window = [scale.x0.isoformat(), scale.x1.isoformat()]
     whole = [x0.isoformat(), x1.isoformat()]
+    height = round(plot_h) + margin["t"] + margin["b"]
     fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 16}, "subtitle": {"text": (
-            "Dots: a day known exactly. Solid bars: how long something lasted. Hatched: "
-            "some day within. Colour: the most severe violation there.")}},
-        width=TL_WIDTH, height=round(plot_h) + margin["t"] + margin["b"] + 40, margin=margin,
-        hovermode="closest", barmode="overlay", plot_bgcolor="white",
-        legend={"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container",
-                "yanchor": "bottom", "font": {"size": 11}},
-        xaxis={"type": "date", "range": window, "title": "Date", "showgrid": True,
-               "gridcolor": "#e5e5e5",
-               "rangeslider": {"visible": True, "range": whole, "thickness": 0.06}},
-        yaxis={"range": [y_bottom, scale.y_top], "title": {"text": "Who acted",
-                                                           "standoff": 4},
+        title=title, height=height, margin=margin,
+        autosize=True, hovermode="closest", barmode="overlay", plot_bgcolor="white",
+        meta={"min_width": MIN_WIDTH, "key": key},
+        legend=legend,
+        xaxis={"type": "date", "range": window, "title": {"text": "Date", "standoff": 6},
+               "showgrid": True, "gridcolor": "#e5e5e5",
+               "rangeslider": {"visible": True, "range": whole,
+                               "thickness": slider_px / plot_h}},
+        yaxis={"range": [plot_h, 0], "title": {"text": "Who acted", "standoff": 4},
                "showgrid": False, "zeroline": False, "fixedrange": True,
-               "tickvals": [(first + last) / 2 for _, first, last in lanes],
-               "ticktext": ["<br>".join(textwrap.wrap(_esc(lane), 22))
+               "tickfont": {"size": FONT},
+               "tickvals": [(top + bottom) / 2 for _, top, bottom in lanes],
+               "ticktext": ["<br>".join(_esc(s) for s in textwrap.wrap(lane, LANE_CHARS))
                             for lane, _, _ in lanes]},
         updatemenus=[{"type": "buttons", "direction": "right", "x": 1.0, "xanchor": "right",
-                      "y": 1.0, "yanchor": "bottom", "pad": {"t": 0, "b": 30},
-                      "showactive": False, "font": {"size": 11}, "buttons": [
+                      "y": 1.0, "yanchor": "bottom", "pad": {"t": 0, "b": 4},
+                      "showactive": False, "font": {"size": FONT}, "buttons": [
                           {"label": "The incident", "method": "relayout",
                            "args": [{"xaxis.range": window}]},
                           {"label": "Everything", "method": "relayout",

@@ -23,10 +23,9 @@ document.querySelectorAll("table.casebook-table").forEach(function(table){
 var print=window.matchMedia("print");
 function fit(){if(!window.Plotly)return;
   document.querySelectorAll(".casebook-figure").forEach(function(d){if(!d._fullLayout)return;
-    if(print.matches){if(!d.dataset.screenWidth)d.dataset.screenWidth=d._fullLayout.width;
-      Plotly.relayout(d,{width:PRINT_WIDTH,autosize:false});}
-    else if(d.dataset.screenWidth){Plotly.relayout(d,{width:Number(d.dataset.screenWidth)});
-      delete d.dataset.screenWidth;}});}
+    if(print.matches){d.dataset.printed="1";Plotly.relayout(d,{width:PRINT_WIDTH});}
+    else if(d.dataset.printed){delete d.dataset.printed;
+      Plotly.relayout(d,{width:null,autosize:true});}});}
 if(print.addEventListener)print.addEventListener("change",fit);
 window.addEventListener("beforeprint",fit);window.addEventListener("afterprint",fit);
 })();
