@@ -64,18 +64,25 @@ class _Verdict:
 def _verdicts(findings: pd.DataFrame | None) -> dict[str, _Verdict]:
     if findings is None or findings.empty:
         return {}
-    out: dict[str, _Verdict] = {}
+    by_event: dict[str, list[tuple[str, bool, Any, str]]] = {}
     fails = findings[findings["status"] == "fail"]
-    for event, rows in fails.groupby("event", sort=True):
-        viol = rows[rows["violation"].astype(bool)]
-        v_ids = tuple(dict.fromkeys(str(r) for r in viol["rule"]))
-        rest = tuple(r for r in dict.fromkeys(str(r) for r in rows["rule"]) if r not in v_ids)
+    titles = fails["rule_title"] if "rule_title" in fails else [""] * len(fails)
+    for event, rule, violation, severity, title in zip(
+            fails["event"], fails["rule"], fails["violation"], fails["severity"], titles,
+            strict=True):
+        by_event.setdefault(str(event), []).append((str(rule), bool(violation), severity,
+                                                    str(title)))
+    out: dict[str, _Verdict] = {}
+    for event in sorted(by_event):
+        rows = by_event[event]
+        viol = [r for r in rows if r[1]]
+        v_ids = tuple(dict.fromkeys(r[0] for r in viol))
+        rest = tuple(r for r in dict.fromkeys(r[0] for r in rows) if r not in v_ids)
         # a severity outside high/medium/low still marks a violation: drawn as low
-        sev = min((str(s) if s in SEVERITIES else "low" for s in viol["severity"]),
+        sev = min((str(r[2]) if r[2] in SEVERITIES else "low" for r in viol),
                   default=None, key=SEVERITIES.index)
-        titles = tuple(dict(zip(viol["rule"].astype(str), viol["rule_title"].astype(str),
-                                strict=True)).items()) if "rule_title" in viol else ()
-        out[str(event)] = _Verdict(v_ids + rest, v_ids, sev, titles)
+        named = tuple({r[0]: r[3] for r in viol}.items()) if "rule_title" in fails else ()
+        out[event] = _Verdict(v_ids + rest, v_ids, sev, named)
     return out
 
 

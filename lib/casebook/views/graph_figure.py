@@ -177,12 +177,25 @@ def _rested_on(case: Case, g: nx.DiGraph, names: Mapping[str, str]) -> dict[str,
         n for n in g.nodes if n in case.evidence and case.evidence[n].kind == "identification"]
     harms = [n for n, d in g.nodes(data=True) if d["node_type"] == "event" and d.get("harm")
              and not d.get("context")]
+    parent: dict[str, str | None] = dict.fromkeys(starts)   # one search from every start
+    frontier = list(starts)
+    while frontier:
+        reached = []
+        for u in frontier:
+            for v in g.successors(u):
+                if v not in parent:
+                    parent[v] = u
+                    reached.append(v)
+        frontier = reached
     out = {}
-    for harm in harms:
-        paths = [nx.shortest_path(g, s, harm) for s in starts if nx.has_path(g, s, harm)]
-        if paths:
-            named = [names.get(n, n) for n in min(paths, key=len)]
-            out[harm] = " → ".join(x for i, x in enumerate(named) if i == 0 or named[i - 1] != x)
+    for harm in (h for h in harms if h in parent):
+        chain: list[str] = []
+        node: str | None = harm
+        while node is not None:
+            chain.append(names.get(node, node))
+            node = parent[node]
+        named = chain[::-1]
+        out[harm] = " → ".join(x for i, x in enumerate(named) if i == 0 or named[i - 1] != x)
     return out
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -290,52 +290,79 @@ class _Label:
         return self.x + off, self.x + off + self.w
 
 
-def _free(lab: _Label, row: int, anchor: str, placed: list[_Label], leaders: bool) -> bool:
-    """Whether ``lab`` may go in ``row`` with ``anchor``, given labels placed right of it.
-    Each test compares in left-to-right order — ``lab``'s box left of a box in its row, a
-    leader from a higher row right of ``lab``'s box, ``lab``'s own leader left of the boxes of
-    lower rows — so what holds at :data:`PLOT_W` holds at any wider plot."""
-    _left, right = lab.box(anchor)
-    for p in placed:
-        p_left, _ = p.box()
-        if p.row == row and right + LABEL_GAP > p_left:
-            return False
-        if not leaders:
-            continue
-        if p.row > row and p.x < right + LEADER_GAP:
-            return False
-        if p.row < row and lab.x > p_left - LEADER_GAP:
-            return False
-    return True
+@dataclass
+class _LabelRow:
+    """A row of labels: its labels, the leftmost edge of their boxes, and the leftmost of
+    their leaders (the x of their marks)."""
+
+    labels: list[_Label] = field(default_factory=list)
+    left: float = float("inf")
+    leader: float = float("inf")
+
+    def add(self, lab: _Label) -> None:
+        self.labels.append(lab)
+        self.left = min(self.left, lab.box()[0])
+        self.leader = min(self.leader, lab.x)
 
 
-def _place_labels(labels: list[_Label], leaders: bool = True) -> int:
+def _free(lab: _Label, r: int, anchor: str, rows: list[_LabelRow],
+          passed: tuple[list[float], list[float]] | None) -> bool:
+    """Whether ``lab`` fits row ``r`` with ``anchor``: left of the row's boxes and, unless
+    ``passed`` is None, right of no leader from above and its leader left of the boxes below
+    (``passed`` = the leftmost box edge under each row, the leftmost leader from each up)."""
+    right = lab.box(anchor)[1]
+    if r < len(rows) and right + LABEL_GAP > rows[r].left:
+        return False
+    if passed is None:
+        return True
+    below, above = passed
+    return above[min(r + 1, len(rows))] >= right + LEADER_GAP and lab.x <= below[r] - LEADER_GAP
+
+
+def _place_labels(labels: list[_Label], leaders: bool = True, limit: int | None = None) -> int:
     """Rows and anchors for one lane's labels, right to left, each in the lowest row where it
     clears every box and leader — else in a new row under the others (when no leader above
-    would cross it), else on top; returns the number of rows. A label whose mark lies outside
-    the opening window is not drawn there and takes no room. Without ``leaders`` (numbered
-    labels, too many to keep every leader clear) only the boxes are kept apart."""
-    placed: list[_Label] = []
+    would cross it), else on top; returns the number of rows (0 nearest the marks).
+
+    Each test compares in left-to-right order — the new box left of every box in its row,
+    every leader from a higher row right of it, its own leader left of every box in the rows
+    it passes — so what holds at :data:`PLOT_W` holds at any wider plot. Labels already
+    placed lie to the right, so each row keeps only its leftmost box edge and leader. A label
+    whose mark lies outside the opening window is not drawn there and takes no room. Without
+    ``leaders`` (numbered labels, too many to keep every leader clear) only the boxes are kept
+    apart. Past ``limit`` rows it gives up and returns at once."""
+    rows: list[_LabelRow] = []
     for lab in sorted(labels, key=lambda lab: (-lab.x, lab.mark.row, lab.mark.ev.id)):
         if not 0 <= lab.x <= PLOT_W:
             lab.row, lab.anchor = 0, "center"
             continue
         anchors = [a for a in ("left", "right", "center")
                    if 0 <= lab.box(a)[0] and lab.box(a)[1] <= PLOT_W] or ["left"]
-        top = max((p.row for p in placed), default=-1) + 1
-        choice = next(((r, a) for r in range(top + 1) for a in anchors
-                       if _free(lab, r, a, placed, leaders)), None)
+        inf = float("inf")
+        below = [inf]                   # below[r]: the leftmost box edge in rows under r
+        for row in rows:
+            below.append(min(below[-1], row.left))
+        above = [inf] * (len(rows) + 1)  # above[r]: the leftmost leader in rows r and up
+        for r in range(len(rows) - 1, -1, -1):
+            above[r] = min(above[r + 1], rows[r].leader)
+        choice = next(((r, a) for r in range(len(rows) + 1) for a in anchors
+                       if _free(lab, r, a, rows, (below, above) if leaders else None)), None)
         if choice is None:
-            under = next((a for a in anchors
-                          if all(p.x >= lab.box(a)[1] + LEADER_GAP for p in placed)), None)
+            under = next((a for a in anchors if above[0] >= lab.box(a)[1] + LEADER_GAP), None)
             if under is not None:
-                for p in placed:
-                    p.row += 1
+                rows.insert(0, _LabelRow())
                 choice = (0, under)
         # else a new top row: no box in it, though a leader may cross one below
-        lab.row, lab.anchor = choice or (top, anchors[0])
-        placed.append(lab)
-    return max((lab.row for lab in labels), default=-1) + 1
+        r, lab.anchor = choice or (len(rows), anchors[0])
+        if r == len(rows):
+            rows.append(_LabelRow())
+            if limit is not None and len(rows) > limit:
+                return len(rows)
+        rows[r].add(lab)
+    for r, row in enumerate(rows):
+        for lab in row.labels:
+            lab.row = r
+    return len(rows) if rows else (1 if labels else 0)
 
 
 def _categories(marks: list[_Mark], verdicts: Mapping[str, _Verdict]
@@ -492,16 +519,21 @@ def _key_labels(case: Case, marks: list[_Mark], verdicts: Mapping[str, _Verdict]
     labelled = [m for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id))
                 if not m.ev.context and (m.ev.type in key_steps or (
                     show_rules and verdicts.get(m.ev.id, _Verdict()).violations))]
-    for numbered in (False, True):
+
+    def labels(numbered: bool) -> dict[str, list[_Label]]:
         out: dict[str, list[_Label]] = {}
         for i, m in enumerate(labelled, start=1):
             text = str(i) if numbered else _label_text(
                 case, m.ev, verdicts.get(m.ev.id, _Verdict()), show_rules)
             out.setdefault(m.lane, []).append(
                 _Label(m, text, scale.x(m.anchor), *_text_size(text)))
-        rows = [_place_labels(labs, leaders=not numbered) for labs in out.values()]
-        if max(rows, default=0) <= MAX_LABEL_ROWS:
-            break
+        return out
+
+    out = labels(numbered=False)
+    if any(_place_labels(labs, limit=MAX_LABEL_ROWS) > MAX_LABEL_ROWS for labs in out.values()):
+        out = labels(numbered=True)
+        for labs in out.values():
+            _place_labels(labs, leaders=False)
     return out
 
 
@@ -539,11 +571,15 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
         y += LANE_GAP
     plot_h = y - LANE_GAP
 
+    # shapes and annotations as plain dicts, given to the layout at once: added one by one,
+    # plotly validates every earlier one again each time
     fig = go.Figure()
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     for i, (_lane_name, top, bottom) in enumerate(lanes):
         if i % 2 == 0:
-            fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=top, y1=bottom,
-                          fillcolor="#f4f6f8", line={"width": 0}, layer="below")
+            shapes.append(dict(type="rect", xref="paper", x0=0, x1=1, y0=top, y1=bottom,
+                               fillcolor="#f4f6f8", line={"width": 0}, layer="below"))
     categories = _categories(marks, verdicts)
     hover = {m.ev.id: _event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()), redact)
              for m in marks}
@@ -560,18 +596,18 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
     for n, (a, b, text) in enumerate(durations):
         line_y = DURATION_PX * (n + 1) - 5
         name = f"duration:{a.ev.type}-{b.ev.type}"
-        fig.add_shape(type="line", x0=a.anchor.isoformat(), x1=b.anchor.isoformat(),
-                      y0=line_y, y1=line_y, line={"color": "#555", "width": 1}, name=name)
+        shapes.append(dict(type="line", x0=a.anchor.isoformat(), x1=b.anchor.isoformat(),
+                           y0=line_y, y1=line_y, line={"color": "#555", "width": 1}, name=name))
         for m in (a, b):
-            fig.add_shape(type="line", x0=m.anchor.isoformat(), x1=m.anchor.isoformat(),
-                          y0=line_y - 5, y1=line_y + 5, line={"color": "#555", "width": 1})
+            shapes.append(dict(type="line", x0=m.anchor.isoformat(), x1=m.anchor.isoformat(),
+                               y0=line_y - 5, y1=line_y + 5, line={"color": "#555", "width": 1}))
         text = _esc(f"{_step_name(case, a.ev)} → {_step_name(case, b.ev).lower()}: {text}")
         xanchor, at = _duration_anchor(scale.x(a.anchor), scale.x(b.anchor),
                                        _text_size(text, FONT - 1)[0])
-        fig.add_annotation(x=(a.anchor + (b.anchor - a.anchor) * at).isoformat(),
+        notes.append(dict(x=(a.anchor + (b.anchor - a.anchor) * at).isoformat(),
                            y=line_y - 2, text=text, showarrow=False, xanchor=xanchor,
                            yanchor="bottom", font={"size": FONT - 1, "color": "#333"},
-                           bgcolor="white", name=name)
+                          bgcolor="white", name=name))
 
     leaders: list[str | float | None] = []
     leader_x: list[str | None] = []
@@ -580,11 +616,11 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
             m, bottom = lab.mark, label_y[lab.mark.ev.id]
             full = _label_text(case, m.ev, verdicts.get(m.ev.id, _Verdict()),
                                findings is not None)
-            fig.add_annotation(x=m.anchor.isoformat(), y=bottom, text=lab.text,
+            notes.append(dict(x=m.anchor.isoformat(), y=bottom, text=lab.text,
                                hovertext=f"{full}<br>{_esc(case.date_text(m.ev))}",
                                name=f"key-step:{m.ev.type}:{m.ev.id}", showarrow=False,
                                xanchor=lab.anchor, yanchor="bottom", font={"size": FONT},
-                               bgcolor="white", bordercolor="#555", borderwidth=1, borderpad=3)
+                              bgcolor="white", bordercolor="#555", borderwidth=1, borderpad=3))
             leader_x += [m.anchor.isoformat()] * 2 + [None]
             leaders += [bottom, m.y - m.half_height, None]
     fig.add_trace(go.Scatter(x=leader_x, y=leaders, mode="lines", hoverinfo="skip",
@@ -610,7 +646,7 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
     whole = [x0.isoformat(), x1.isoformat()]
     height = round(plot_h) + margin["t"] + margin["b"]
     fig.update_layout(
-        title=title, height=height, margin=margin,
+        title=title, height=height, margin=margin, shapes=shapes, annotations=notes,
         autosize=True, hovermode="closest", barmode="overlay", plot_bgcolor="white",
         meta={"min_width": MIN_WIDTH, "key": key},
         legend=legend,
