@@ -328,13 +328,13 @@ def _place_labels(labels: list[_Label], leaders: bool = True, limit: int | None 
     every leader from a higher row right of it, its own leader left of every box in the rows
     it passes — so what holds at :data:`PLOT_W` holds at any wider plot. Labels already
     placed lie to the right, so each row keeps only its leftmost box edge and leader. A label
-    whose mark lies outside the opening window is not drawn there and takes no room. Without
-    ``leaders`` (numbered labels, too many to keep every leader clear) only the boxes are kept
-    apart. Past ``limit`` rows it gives up and returns at once."""
+    whose mark lies outside the opening window is not drawn there and takes no room (row -1).
+    Without ``leaders`` (numbered labels, too many to keep every leader clear) only the boxes
+    are kept apart. Past ``limit`` rows it gives up and returns at once."""
     rows: list[_LabelRow] = []
     for lab in sorted(labels, key=lambda lab: (-lab.x, lab.mark.row, lab.mark.ev.id)):
         if not 0 <= lab.x <= PLOT_W:
-            lab.row, lab.anchor = 0, "center"
+            lab.row, lab.anchor = -1, "center"
             continue
         anchors = [a for a in ("left", "right", "center")
                    if 0 <= lab.box(a)[0] and lab.box(a)[1] <= PLOT_W] or ["left"]
@@ -362,7 +362,7 @@ def _place_labels(labels: list[_Label], leaders: bool = True, limit: int | None 
     for r, row in enumerate(rows):
         for lab in row.labels:
             lab.row = r
-    return len(rows) if rows else (1 if labels else 0)
+    return len(rows)
 
 
 def _categories(marks: list[_Mark], verdicts: Mapping[str, _Verdict]
@@ -558,9 +558,9 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
         lane_labels = labels.get(lane, [])
         n_rows = max((lab.row for lab in lane_labels), default=-1) + 1
         top, y = y, y + LANE_PAD
-        for row in reversed(range(n_rows)):
+        for row in reversed(range(-1, n_rows)):     # row -1: outside the opening window
             height = max((lab.h for lab in lane_labels if lab.row == row), default=0)
-            y += height + LABEL_GAP
+            y += height + LABEL_GAP if row >= 0 else 0
             for lab in lane_labels:
                 if lab.row == row:
                     label_y[lab.mark.ev.id] = y - LABEL_GAP / 2
