@@ -3,7 +3,8 @@
 The timeline and the event graph of every case in ``casefile/`` and of synthetic cases of 50
 and 500 events are drawn by plotly.js in headless Chromium on a page 1,000 px wide, in print
 emulation at a printed page's width, and at the width of JupyterLab's output area beside its
-file browser (JupyterLab itself is in ``test_jupyterlab.py``). For every figure: no two texts
+file browser (JupyterLab itself is in ``test_jupyterlab.py``); the corpus charts with them.
+For every figure: no two texts
 overlap and none leaves the figure, the figure is no wider than the page and the page does not
 scroll sideways, no graph label is an id, and every key step in the opening window is labelled.
 """
@@ -23,6 +24,7 @@ from casebook import load_case
 from casebook.engine.findings import evaluate
 from casebook.engine.protocols import load_protocols
 from casebook.model.case import Case
+from casebook.notebook.corpus import durations_figure, load_corpus, pattern_heatmap
 from casebook.testing.synth import synth_case
 from casebook.views.display import figure_bundle, plotly_js, plotly_loader
 from casebook.views.graph_figure import graph_figure
@@ -62,13 +64,22 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Drawn]:
 
 
 @pytest.fixture(scope="module")
-def page(figures: dict[str, Drawn], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus_figures() -> dict[str, go.Figure]:
+    corpus = load_corpus(ROOT / "casefile", lens="then")
+    return {"corpus--durations": durations_figure(corpus),
+            "corpus--patterns": pattern_heatmap(corpus)}
+
+
+@pytest.fixture(scope="module")
+def page(figures: dict[str, Drawn], corpus_figures: dict[str, go.Figure],
+         tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One page with every figure, plotly.js beside it."""
     folder = tmp_path_factory.mktemp("figures")
     (folder / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
     body = "".join(figure_bundle(fig, f"{name}--{kind}")["text/html"]
                    for name, drawn in figures.items()
                    for kind, fig in (("timeline", drawn.timeline), ("graph", drawn.graph)))
+    body += "".join(figure_bundle(fig, name)["text/html"] for name, fig in corpus_figures.items())
     target = folder / "figures.html"
     target.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'>"
                       f"{plotly_loader('plotly.min.js')}"
@@ -97,9 +108,11 @@ def _measure(page_path: Path, n_figures: int, width: int, media: str) -> dict[st
 @pytest.mark.browser
 @pytest.mark.parametrize(("name", "width", "media"), WIDTHS, ids=[w[0] for w in WIDTHS])
 def test_no_text_overlaps_and_no_figure_is_wider_than_the_page(
-        figures: dict[str, Drawn], page: Path, name: str, width: int, media: str) -> None:
-    drawn = _measure(page, 2 * len(figures), width, media)
-    assert len(drawn) == 2 * len(figures)
+        figures: dict[str, Drawn], corpus_figures: dict[str, go.Figure], page: Path, name: str,
+        width: int, media: str) -> None:
+    n_figures = 2 * len(figures) + len(corpus_figures)
+    drawn = _measure(page, n_figures, width, media)
+    assert len(drawn) == n_figures
     problems = [f"{div}: {p}" for div, d in drawn.items() for p in text_clashes(d)]
     assert problems == [], "\n".join(problems)
     for div, d in drawn.items():

@@ -23,6 +23,7 @@ from .corpus import (
     rule_status,
     step_dates,
 )
+from .figure_parts import MIN_WIDTH, _heading_text, _legend
 
 __all__ = ["durations_figure", "pattern_heatmap", "rule_heatmap"]
 
@@ -67,23 +68,31 @@ def _status_heatmap(table: pd.DataFrame, counts: pd.DataFrame, row_label: Callab
     rows = [row_label(str(r)) for r in table.index]  # escaped and wrapped by row_label
     cols = [_esc(str(c)) for c in table.columns]
     fig = go.Figure(go.Heatmap(
-        z=z, x=cols, y=rows, text=text, texttemplate="%{text}", textfont={"size": 12},
+        z=z, x=cols, y=rows, text=text, texttemplate="%{text}", textfont={"size": 11},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         zmin=-0.5, zmax=len(levels) - 0.5, colorscale=_discrete_scale(levels),
-        xgap=2, ygap=2,
-        colorbar={"tickvals": list(range(len(levels))),
-                  "ticktext": [_STATUS_WORDS[lv] for lv in levels],
-                  "len": min(1.0, 260 / (90 + 26 * len(rows))), "y": 1, "yanchor": "top",
-                  "thickness": 14}))
-    label_width = max((len(line) for r in rows for line in r.split("<br>")), default=10)
+        xgap=2, ygap=2, showscale=False))
+    for level in reversed(levels):          # the colours' key, as a legend under the cells
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
+                                 name=_STATUS_WORDS[level], marker={
+                                     "symbol": "square", "size": 14,
+                                     "color": _STATUS_COLOURS[level]}))
+    # laid out for the narrowest width (MIN_WIDTH): row labels wrapped into the left margin,
+    # case ids standing upright over their columns, the key under the cells
+    label_px = max((len(line) for r in rows for line in r.split("<br>")), default=10) * 6.6
+    heading, top_px = _heading_text(title, f"The number in a cell: {counted}.")
+    legend, legend_px = _legend(fig, MIN_WIDTH - 20)
+    margin = {"l": round(16 + label_px), "r": 10, "autoexpand": False,
+              "t": round(top_px + 10 + 7.2 * max((len(c) for c in cols), default=0)),
+              "b": round(10 + legend_px)}
     fig.update_layout(
-        title={"text": _esc(title), "font": {"size": 15},
-               "subtitle": {"text": _esc(f"The number in a cell: {counted}.")}},
-        height=150 + 26 * len(rows) + 8 * max((len(c) for c in cols), default=0),
-        template="plotly_white",
-        margin={"l": min(560, 20 + int(6.4 * label_width)), "r": 20, "t": 50, "b": 20},
-        xaxis={"side": "top", "tickangle": -30 if len(cols) > 3 else 0, "fixedrange": True},
-        yaxis={"autorange": "reversed", "fixedrange": True}, font={"size": 12})
+        title=heading, margin=margin, height=margin["t"] + margin["b"] + len(rows) * max(
+            30, 6 + 16 * max((r.count("<br>") + 1 for r in rows), default=1)),
+        template="plotly_white", legend=legend, showlegend=True,
+        xaxis={"side": "top", "tickangle": -90, "fixedrange": True, "showgrid": False,
+               "zeroline": False},
+        yaxis={"autorange": "reversed", "fixedrange": True, "showgrid": False,
+               "zeroline": False}, font={"size": 12}, meta={"min_width": MIN_WIDTH})
     return fig
 
 
@@ -98,7 +107,7 @@ def rule_heatmap(corpus: Corpus) -> go.Figure:
         titles = _rule_titles(corpus)
 
         def label(rule: str) -> str:
-            return _wrapped(f"{rule} — {titles.get(rule, '')}", 44, 2)
+            return _wrapped(f"{rule} — {titles.get(rule, '')}", 28, 3)
 
         return _status_heatmap(table, counts, label,
                                lambda r: f"{r}: {titles.get(r, '')}",
@@ -114,10 +123,10 @@ def _esc(text: object) -> str:
 def _wrapped(text: str, width: int, lines: int) -> str:
     """``text`` on at most ``lines`` lines of ``width``, broken at words; a last line that
     had to stop ends with "…" after a whole word — never cut mid-word."""
-    parts = textwrap.wrap(text, width)
+    parts = textwrap.wrap(text, width, break_on_hyphens=False)
     if len(parts) > lines:
         last = " ".join(parts[lines - 1:])
-        cut = textwrap.wrap(last, width - 1)[0]
+        cut = textwrap.wrap(last, width - 1, break_on_hyphens=False)[0]
         parts = [*parts[:lines - 1], cut + "…"]
     return "<br>".join(_esc(p) for p in parts)
 
@@ -136,7 +145,7 @@ def pattern_heatmap(corpus: Corpus) -> go.Figure:
             for case, n in mine.groupby("case").size().items():
                 counts.loc[pattern.name, case] = int(n)
         rules = {p.name: ", ".join(p.rules) for p in corpus.pattern_table.patterns}
-        return _status_heatmap(table, counts, lambda name: _wrapped(name, 40, 2),
+        return _status_heatmap(table, counts, lambda name: _wrapped(name, 28, 3),
                                lambda name: f"{name} ({rules[name]})",
                                f"Failure patterns, by case ('{corpus.lens}' lens)",
                                counted="failures of the pattern's rules, one per rule and "
@@ -145,7 +154,7 @@ def pattern_heatmap(corpus: Corpus) -> go.Figure:
 
 
 def _case_label(case: Case) -> str:
-    return _wrapped(f"{case.id}: {case.title}", 34, 3)
+    return _wrapped(f"{case.id}: {case.title}", 26, 4)
 
 
 def durations_figure(corpus: Corpus) -> go.Figure:
@@ -186,22 +195,25 @@ def durations_figure(corpus: Corpus) -> go.Figure:
                              marker={"color": "#888", "pattern": {"shape": "/",
                                                                   "fgcolor": "#888",
                                                                   "bgcolor": "white"}}))
-        height = 200 + 95 * len(order)
+        # laid out for the narrowest width (MIN_WIDTH): the cases' names wrapped into the left
+        # margin, the key under the axis, whose name is a note so that nothing moves
+        heading, top_px = _heading_text(
+            "From offense to dismissal: each step over every day it could have fallen on",
+            "Solid: known to the day or the month. Hatched: known only to a season or a "
+            "year — such dates run off the scale rather than set it.")
+        fig.add_annotation(text="days after the earliest possible day of the offense",
+                           showarrow=False, xref="paper", x=0.5, yref="paper", y=0,
+                           yanchor="top", yshift=-24, font={"size": 12})
+        legend, legend_px = _legend(fig, MIN_WIDTH - 20)
+        margin = {"l": 190, "r": 16, "t": round(top_px + 10), "autoexpand": False,
+                  "b": round(56 + legend_px)}
         fig.update_layout(
-            barmode="overlay", template="plotly_white", height=height,
-            margin={"l": 250, "r": 20, "t": 110, "b": 60}, font={"size": 12},
-            title={"text": "From offense to dismissal: each step over every day it could "
-                           "have fallen on", "font": {"size": 15}, "y": 1 - 18 / height,
-                   "yanchor": "top", "subtitle": {"text": (
-                       "Solid: known to the day or the month. Hatched: known only to a "
-                       "season or a year — such dates run off the scale rather than set it."
-                   )}},
-            legend={"orientation": "h", "y": 1, "yanchor": "bottom", "x": 0,
-                    "xanchor": "left"},
-            xaxis={"title": "days after the earliest possible day of the offense",
-                   "range": [-max(5, x_max * 0.02), x_max * 1.03], "zeroline": True},
+            barmode="overlay", template="plotly_white", margin=margin, font={"size": 12},
+            height=margin["t"] + margin["b"] + 80 * len(order), title=heading, legend=legend,
+            meta={"min_width": MIN_WIDTH},
+            xaxis={"range": [-max(5, x_max * 0.02), x_max * 1.03], "zeroline": True},
             yaxis={"tickvals": list(range(len(order))),
-                   "ticktext": [_case_label(c) for c in order], "autorange": "reversed",
+                   "ticktext": [_case_label(c) for c in order], "autorange": False,
                    "range": [len(order) - 0.5, -0.5], "fixedrange": True})
         return fig
     return corpus.once("durations-figure", compute)

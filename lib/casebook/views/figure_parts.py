@@ -162,8 +162,13 @@ def _event_hover(case: Case, ev: Event, v: _Verdict, redact: bool) -> str:
 
 def _heading(kind: str, case: Case, upto: str | None, subtitle: str
              ) -> tuple[dict[str, Any], float]:
+    """A case figure's title and subtitle (see :func:`_heading_text`)."""
+    return _heading_text(f"{kind}: {case.title}" + (f" — as known at {upto}" if upto else ""),
+                         subtitle)
+
+
+def _heading_text(text: str, subtitle: str) -> tuple[dict[str, Any], float]:
     """The title and subtitle, wrapped to :data:`MIN_WIDTH`, and the pixels they take."""
-    text = f"{kind}: {case.title}" + (f" — as known at {upto}" if upto else "")
     lines = textwrap.wrap(text, int((MIN_WIDTH - 20) / (16 * CHAR)))
     sub = textwrap.wrap(subtitle, int((MIN_WIDTH - 20) / (12 * CHAR)))
     title = {"text": "<br>".join(_esc(line) for line in lines), "x": 0.01, "xanchor": "left",
