@@ -2,8 +2,8 @@
 
 core (errors, paths, atomic) → model → intake → engine → views → exports → notebook → run →
 cli. A module may import from its own layer and the layers below it, lazily inside a function
-as much as at the top. ``casebook.testing`` (the synthetic-case generator) is imported by the tests, the
-benchmarks and — lazily — the ``synth`` command only.
+as much as at the top. ``casebook.testing`` (the synthetic-case generator) is imported by the
+tests, the benchmarks and — lazily — the ``synth`` command only.
 """
 
 from __future__ import annotations
