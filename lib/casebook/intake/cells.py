@@ -66,7 +66,7 @@ def who_of(cell: Cell) -> dict[str, list[str]]:
         role, sep, ids = piece.partition(":")
         if not sep:
             role, ids = "by", piece
-        role = re.sub(r"[\s\-]+", "_", role.strip().casefold())
+        role = re.sub(r"\s+", "_", role.strip().casefold())
         names = [p.strip() for p in re.split(r"[,\s]+", ids) if p.strip()]
         if not names:
             raise CellError(f"role {role!r} names nobody: write `{role}: actor-id, …`")
