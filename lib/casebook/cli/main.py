@@ -326,7 +326,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Execute the case-study notebook for one variant and write "
                                    "its folder: report.html (self-contained), and except for "
                                    "students the executed notebook, the CSV tables, "
-                                   "workbook.xlsx and chronology.docx. Prints the HTML path. "
+                                   "workbook.xlsx, chronology.docx and case.xlsx (the case to "
+                                   "edit and import back). Prints the HTML path. "
                                    "With --corpus DIR instead of CASE: the cross-case report "
                                    "of every case file in DIR, in <output>/corpus/<lens>/.")
     p.add_argument("path", metavar="CASE", nargs="?", default=None, help="a case file")

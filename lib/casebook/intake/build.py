@@ -37,6 +37,7 @@ from .layout import (
     EVIDENCE,
     EXERCISES,
     REDACTED_MARK,
+    SHEETS,
     SOURCES,
     SheetLayout,
     header_key,
@@ -94,9 +95,7 @@ class _Builder:
         present = {header_key(h.text) for h in sheet.headers}
         for col in layout.columns:
             if col.required and col.key not in present and sheet.rows:
-                problem = sheet.place()
-                self.out.problems.append(type(problem)(
-                    problem.path, problem.line, problem.column, problem.field,
+                self.out.problems.append(sheet.place().with_message(
                     f"the {layout.name} sheet has no {col.name!r} column ({col.meaning})"))
         return sheet
 
@@ -123,6 +122,8 @@ class _Builder:
 
     # -- sections -------------------------------------------------------------------------
     def build(self) -> Built:
+        if not self.unknown_sheets():
+            return self.out
         self.case_info()
         self.data_section(SOURCES, "sources")
         self.data_section(ACTORS, "actors")
@@ -132,6 +133,24 @@ class _Builder:
         self.registry_actors()
         self.exercises()
         return self.out
+
+    def unknown_sheets(self) -> bool:
+        """Every sheet is one the layout knows (False: not a case workbook at all)."""
+        known = {header_key(s.name) for s in SHEETS} | {"read_me"}
+        if "chronology" in self.book.sheets and "events" not in self.book.sheets:
+            self.out.problems.append(self.book.sheets["chronology"].place().with_message(
+                "this is a report's workbook, laid out for reading: names stand for ids and "
+                "citations for sources, so it cannot become a case file; export the case "
+                "with `casebook export CASE --to xlsx` (or import case.xlsx, which "
+                "`casebook report` writes beside this one) for a workbook to edit and import"))
+            return False
+        for key, sheet in self.book.sheets.items():
+            if key not in known:
+                self.out.problems.append(sheet.place().with_message(
+                    f"unknown sheet {sheet.name!r}; a case workbook has the sheets "
+                    f"{', '.join(s.name for s in SHEETS)} (and Read me, which is not read)",
+                    suggest(sheet.name, [s.name for s in SHEETS])))
+        return True
 
     def case_info(self) -> None:
         info: dict[str, Any] = {}
@@ -223,7 +242,8 @@ class _Builder:
     def data_section(self, layout: SheetLayout, section: str) -> None:
         sheet = self.sheet(layout)
         items: dict[str, Any] = {}
-        for row in sheet.rows if sheet else []:
+        no_ids = sheet is not None and all(header_key(h.text) != "id" for h in sheet.headers)
+        for row in sheet.rows if sheet and not no_ids else []:
             id_cell = row.get("id")
             if id_cell is None:
                 first = next(iter(row.values()))
@@ -280,9 +300,10 @@ class _Builder:
                 parts = split_claims(when)
                 values = [self.date(when, part, (*at, "when") if len(parts) == 1
                                     else (*at, "when", j)) for j, part in enumerate(parts)]
-                item["when"] = [{"value": v} for v in values if v is not None]
-                if values and len(item["when"]) != len(values):
-                    item.pop("when")
+                # a refused date stays as written: the case file's own check then names
+                # everything else wrong with the event (told once, at this cell)
+                item["when"] = [{"value": v if v is not None else str(part)}
+                                for v, part in zip(values, parts, strict=True)]
                 self.at((*at, "when"), when)
             if "where" in row:
                 item["where"] = [{"value": p} for p in split_claims(row["where"])]
@@ -300,8 +321,11 @@ class _Builder:
             events.append(event)
             self.out.above[at] = f"from line {first.row}" if sheet.csv \
                 else f"from {sheet.name} row {first.row}"
+        if not events:
+            self.out.problems.append(sheet.place().with_message(
+                f"the {sheet.name} sheet has no events: one row per event, under the header "
+                "row"))
         self.out.data["events"] = events
-        self._events = events
 
     def made_id(self, row: dict[str, Cell], made: set[str]) -> str:
         words = re.findall(r"[a-z0-9]+", (row["what"].text if "what" in row else "event")

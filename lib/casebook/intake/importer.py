@@ -48,15 +48,19 @@ def import_spreadsheet(path: str | Path, *, case_id: str | None = None,
         case_id = stem or None
     built = build_case(book, load_vocabulary(), load_registry(), case_id)
     problems = [*book.problems, *built.problems]
-    if problems:
-        raise SpreadsheetError(problems)
     header = (f"Imported from {Path(str(book.path)).name} by `casebook import`. Check every "
               "`unknown`\nand every comment, then run `casebook validate` on this file.")
     text = case_yaml(built.data, built.comments, built.above, header)
     shown = display_path(output)
-    located = [_at_cell(p, built, book) for p in check_case_text(text, shown)]
-    if located:
-        raise SpreadsheetError(located)
+    # The case file's own checks run even when cells were refused, so that every problem
+    # is told at once; a cell already refused is not told twice.
+    cells_at_fault = {(p.path, p.line, p.column) for p in problems}
+    for problem in check_case_text(text, shown):
+        located = _at_cell(problem, built, book)
+        if (located.path, located.line, located.column) not in cells_at_fault:
+            problems.append(located)
+    if problems:
+        raise SpreadsheetError(problems)
     return Imported(text, built.notes)
 
 
@@ -69,9 +73,8 @@ def _at_cell(problem: Problem, built: Built, book: Spreadsheet) -> Problem:
             return origin.problem(f"{_field_name(problem.field)}{problem.message}",
                                   problem.suggestion)
         if isinstance(origin, Sheet):
-            place = origin.place()
-            return type(place)(place.path, place.line, place.column, place.field,
-                               f"{problem.field}: {problem.message}", problem.suggestion)
+            return origin.place().with_message(f"{problem.field}: {problem.message}",
+                                               problem.suggestion)
         field = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", field) if re.search(
             r"(\[\d+\]|\.[^.\[]+)$", field) else ""
     return Problem(book.path, 0, 0, problem.field, problem.message, problem.suggestion)

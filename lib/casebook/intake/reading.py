@@ -40,6 +40,11 @@ class SpreadsheetProblem(Problem):
 
     __slots__ = ()
 
+    def with_message(self, message: str, suggestion: str | None = None
+                     ) -> SpreadsheetProblem:
+        return SpreadsheetProblem(self.path, self.line, self.column, self.field, message,
+                                  suggestion)
+
     def __str__(self) -> str:
         from ..errors import printable
 
