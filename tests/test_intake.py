@@ -126,7 +126,7 @@ def test_a_bad_date_in_row_3_is_named_and_nothing_is_written(
     err = capsys.readouterr().err
     assert "chronology.csv:3:when: '2019-13' is not an EDTF date" in err
     assert "nothing written" in err
-    assert not out.exists() and not out.parent.exists() or list(out.parent.iterdir()) == []
+    assert (not out.exists() and not out.parent.exists()) or list(out.parent.iterdir()) == []
 
 
 def test_every_problem_at_once_each_at_its_line_and_column(

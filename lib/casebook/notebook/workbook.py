@@ -376,8 +376,8 @@ class Workbook:
         discovery — as CSV files (source ids, for programs), one workbook of seven sheets
         (``workbook.xlsx``, for people) and the chronology in Word; summary.json (the
         counts a batch index shows); and ``case.xlsx``, the case itself in the layout
-        ``casebook import`` reads, to edit and import back (refused when redacted). Only for the audiences that get exports
-        (data/audiences.yaml). Returns the files written."""
+        ``casebook import`` reads, to edit and import back (refused when redacted). Only for
+        the audiences that get exports (data/audiences.yaml). Returns the files written."""
         if not folder or not self.viewer.sees("exports"):
             return []
         frames = {
