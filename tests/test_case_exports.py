@@ -250,3 +250,17 @@ def test_an_audience_without_exports_and_an_unknown_format_are_refused(
         main(["export", str(WILLIAMS), "--to", "pdf", "-o", str(out)])
     assert info.value.code == 2
     assert not out.exists()
+
+
+def test_every_case_format_has_its_page_saying_what_maps_to_what() -> None:
+    from casebook.exports import FORMATS, load_formats
+    from tests.conftest import ROOT
+
+    load_formats()
+    index = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    for name, fmt in FORMATS.items():
+        if fmt.write_case is None:
+            continue
+        row = next(line for line in index.splitlines() if line.startswith(f"| `{name}` |"))
+        page = row.rsplit("](", 1)[1].split(")", 1)[0]
+        assert "| the case" in (ROOT / "docs" / page).read_text(encoding="utf-8"), page

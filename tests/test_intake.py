@@ -285,3 +285,13 @@ def test_what_is_no_date_is_refused_with_a_reason(written: str) -> None:
     with pytest.raises(WrittenDateError) as info:
         edtf_of(written)
     assert repr(written) in info.value.message or written in info.value.message
+
+
+def test_the_docs_list_every_sheet_and_column_as_the_importer_reads_them() -> None:
+    from casebook.intake.layout import columns_markdown
+    from casebook.intake.layout_doc import documented_columns
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "spreadsheet-import.md").read_text(encoding="utf-8")
+    assert documented_columns(text) == columns_markdown().strip("\n"), \
+        "stale: run `make schema` (python -m casebook.intake.layout_doc --write)"

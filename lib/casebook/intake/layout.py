@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CLAIM_COLUMNS", "REDACTED_MARK", "SHEETS", "Column", "SheetLayout", "header_key",
-           "sheet_named"]
+__all__ = ["CLAIM_COLUMNS", "REDACTED_MARK", "SHEETS", "Column", "SheetLayout",
+           "columns_markdown", "header_key", "sheet_named"]
 
 
 @dataclass(frozen=True)
@@ -171,3 +171,16 @@ REDACTED_MARK = "redacted"
 
 def sheet_named(name: str) -> SheetLayout | None:
     return next((s for s in SHEETS if header_key(s.name) == header_key(name)), None)
+
+
+def columns_markdown() -> str:
+    """Every sheet and column as Markdown, for docs/spreadsheet-import.md (kept fresh by
+    ``python -m casebook.intake.layout_doc --write``, checked by tests/test_intake.py)."""
+    out = []
+    for sheet in SHEETS:
+        out += [f"### {sheet.name}{'' if sheet is EVENTS else ' (optional)'}", "",
+                sheet.meaning, "", "| column | required | what it holds |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {'yes' if c.required else ''} | "
+                f"{c.meaning.replace('|', chr(92) + '|')} |" for c in sheet.columns]
+        out.append("")
+    return "\n".join(out)
