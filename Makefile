@@ -47,6 +47,7 @@ bench: venv-test
 	@$(BIN)/python bench/load.py
 	@$(BIN)/python bench/engine.py
 	@$(BIN)/python bench/dates.py
+	@$(BIN)/python bench/exports.py
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

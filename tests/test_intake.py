@@ -295,3 +295,21 @@ def test_the_docs_list_every_sheet_and_column_as_the_importer_reads_them() -> No
     text = (ROOT / "docs" / "spreadsheet-import.md").read_text(encoding="utf-8")
     assert documented_columns(text) == columns_markdown().strip("\n"), \
         "stale: run `make schema` (python -m casebook.intake.layout_doc --write)"
+
+
+def test_a_casemap_style_header_is_read_and_a_column_given_twice_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chronology = _csv(tmp_path, "Date & Time,Fact Text,Event type,Source(s)\n"
+                                "2019-10,A theft.,offense,paper-2020\n")
+    status, out = _import(tmp_path, chronology, *_companions(tmp_path))
+    assert status == 0
+    case = load_case(out)
+    assert [(e.when[0].value, e.summary, e.type) for e in case.events] == [
+        ("2019-10", "A theft.", "offense")]
+    twice = _csv(tmp_path, "when,date,type,what,sources\n"
+                           "2019-10,2019-11,offense,A theft.,paper-2020\n", "twice.csv")
+    out.unlink()
+    status, _ = _import(tmp_path, twice, *_companions(tmp_path))
+    assert status == 1
+    assert "twice.csv:1:date: column 'date' is another name for 'when'" in \
+        capsys.readouterr().err

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..atomic import write_bytes_atomic, write_text_atomic
-from ..intake.layout import REDACTED_MARK, SHEETS, SheetLayout
+from ..intake.layout import REDACTED_MARK, SHEETS
 from ..model.casefile import Claim, SourceRef
 from .case_export import CaseExport
 from .csv_tables import table_csv
@@ -209,6 +209,3 @@ def write_case_csv(source: CaseExport, folder: Path) -> list[Path]:
         written.append(path)
     return written
 
-
-def sheet_layouts() -> tuple[SheetLayout, ...]:
-    return SHEETS

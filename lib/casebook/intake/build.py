@@ -86,13 +86,25 @@ class _Builder:
             return None
         known = [c.key for c in layout.columns]
         facts = list(self.vocab.facts) if layout in (EVENTS, ACTORS, EVIDENCE) else []
+        canonical: dict[str, str] = {}
         for h in sheet.headers:
             key = header_key(h.text)
-            if key and key not in known and key not in facts:
+            col = layout.column(key)
+            if col is not None and col.key != key:
+                if col.key in canonical.values() or col.key in \
+                        {header_key(o.text) for o in sheet.headers}:
+                    self.fail(h, f"column {h.text!r} is another name for {col.name!r}, "
+                              "which the sheet already has: keep one")
+                    continue
+                canonical[key] = col.key
+            elif key and key not in known and key not in facts:
                 what = " or a fact name" if facts else ""
                 self.fail(h, f"unknown column {h.text!r}; the {layout.name} sheet has: "
                           f"{', '.join(known)}{what}", suggest(key, [*known, *facts]))
-        present = {header_key(h.text) for h in sheet.headers}
+        if canonical:
+            sheet.rows = [{canonical.get(k, k): c for k, c in row.items()}
+                          for row in sheet.rows]
+        present = {canonical.get(k, k) for k in (header_key(h.text) for h in sheet.headers)}
         for col in layout.columns:
             if col.required and col.key not in present and sheet.rows:
                 self.out.problems.append(sheet.place().with_message(
@@ -234,7 +246,8 @@ class _Builder:
             try:
                 converted = fact_value(part, fact_kind(self.vocab, name), cell)
             except CellError as err:
-                self.fail(cell, f"{name}: {err.message}", err.suggestion)
+                named = "" if header_key(cell.header) == name else f"{name}: "
+                self.fail(cell, f"{named}{err.message}", err.suggestion)
                 continue
             facts.setdefault(name, []).append({"value": converted})
         self.at(at, cell)

@@ -11,8 +11,8 @@ from ..model.yamlsafe import parse_yaml
 from .reading import Cell
 from .written_dates import WrittenDateError, edtf_of
 
-__all__ = ["CellError", "bool_of", "fact_value", "ids_of", "pairs_of", "sources_of",
-           "split_claims", "who_of"]
+__all__ = ["CellError", "bool_of", "fact_kind", "fact_value", "ids_of", "pairs_of",
+           "sources_of", "split_claims", "who_of"]
 
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0"}

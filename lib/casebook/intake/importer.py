@@ -13,7 +13,6 @@ from ..model.load import check_case_text
 from ..model.registry import load_registry
 from ..model.vocabulary import load_vocabulary
 from .build import Built, build_case
-from .layout import header_key
 from .reading import Cell, Sheet, Spreadsheet, read_spreadsheet
 from .yaml_text import case_yaml
 
@@ -92,6 +91,3 @@ def write_new_case(text: str, output: str | Path) -> Path:
     write_bytes_new(out, text.encode("utf-8"))
     return out
 
-
-def is_companion(name: str) -> bool:
-    return header_key(name) in ("sources", "actors", "evidence", "claims", "exercises", "case")

@@ -22,6 +22,9 @@ class Column:
     required: bool = False
     field: str | None = None  # the case-file key, when not the name with underscores
     kind: str = "text"  # text, list, bool, date, sources, who, facts
+    #: Other headers read as this column, as other tools name it (CaseMap's "Date & Time",
+    #: "Fact Text", "Source(s)").
+    aliases: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -40,7 +43,9 @@ class SheetLayout:
     required: bool = False
 
     def column(self, key: str) -> Column | None:
-        return next((c for c in self.columns if c.key == key), None)
+        """The column a header key names, itself or by one of its aliases."""
+        return next((c for c in self.columns if c.key == key
+                     or key in (header_key(a) for a in c.aliases)), None)
 
 
 def header_key(header: str) -> str:
@@ -65,18 +70,20 @@ EVENTS = SheetLayout("Events", "One row per event, in any order. A further row w
            "`[2019-07..2019-08-23]`) or common forms (`Jan 2020`, `about March 2019`, "
            "`2019-07 to 2019-08-23`, `between 2019-07-01 and 2019-07-15`, `spring 2019`, "
            "`before 2020-01-09`); competing dates in one cell separated by ` | `.", True,
-           kind="date"),
-    Column("type", "An event type from the vocabulary (docs/vocabulary.md).", True),
-    Column("what", "What happened, in a sentence.", True, field="summary"),
+           kind="date", aliases=("date", "date & time", "date and time")),
+    Column("type", "An event type from the vocabulary (docs/vocabulary.md).", True,
+           aliases=("event type",)),
+    Column("what", "What happened, in a sentence.", True, field="summary",
+           aliases=("summary", "fact text", "fact", "event", "description")),
     Column("label", "A short name for figures (at most 40 characters)."),
     Column("where", "Where it happened."),
     Column("who", "Participants by role, one role a line or separated by ';': "
            "`by: dpd, msp; requested_by: detective`. A bare list of ids means `by`.",
-           kind="who", field="participants"),
+           kind="who", field="participants", aliases=("participants",)),
     Column("uses", "Evidence ids the event used.", kind="list"),
     Column("produces", "Evidence ids the event produced.", kind="list"),
     Column("follows", "Event ids this event follows.", kind="list"),
-    Column("sources", _SOURCES, kind="sources"),
+    Column("sources", _SOURCES, kind="sources", aliases=("source", "source(s)")),
     Column("account", "Whose account, when not the sources'."),
     Column("confidence", "`single-source` when only one stored source says so."),
     Column("context", "Yes for background to the case, not a step in it.", kind="bool"),
@@ -181,6 +188,8 @@ def columns_markdown() -> str:
         out += [f"### {sheet.name}{'' if sheet is EVENTS else ' (optional)'}", "",
                 sheet.meaning, "", "| column | required | what it holds |", "|---|---|---|"]
         out += [f"| `{c.name}` | {'yes' if c.required else ''} | "
-                f"{c.meaning.replace('|', chr(92) + '|')} |" for c in sheet.columns]
+                f"{c.meaning.replace('|', chr(92) + '|')}"
+                + (f" Also read from: {', '.join(repr(a) for a in c.aliases)}."
+                   if c.aliases else "") + " |" for c in sheet.columns]
         out.append("")
     return "\n".join(out)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CONTROL, Problem, display_path
+from ..errors import CONTROL, Problem, display_path, printable
 from ..model.untrusted import UntrustedFileError, read_untrusted
 from .formulas import without_guard
 from .layout import header_key
@@ -46,8 +46,6 @@ class SpreadsheetProblem(Problem):
                                   suggestion)
 
     def __str__(self) -> str:
-        from ..errors import printable
-
         text = f"{self.path}: {self.message}" if not self.line else \
             f"{self.path}{self.field}: {self.message}"
         if self.suggestion:
@@ -149,9 +147,9 @@ def _sheet(name: str, path: str, is_csv: bool, records: list[tuple[int, list[Any
     if not records:
         return Sheet(name, path, is_csv, [])
     first_row, first = records[0]
-    headers = [Cell(path, sheet_name, first_row, n, "", v)
-               for n, v in enumerate(first, start=1)]
-    headers = [Cell(path, sheet_name, c.row, c.column, c.text, c.text) for c in headers]
+    texts = ["" if v is None else str(v).strip() for v in first]
+    headers = [Cell(path, sheet_name, first_row, n, text, text)
+               for n, text in enumerate(texts, start=1)]
     sheet = Sheet(name, path, is_csv, headers, header_row=first_row)
     seen: dict[str, Cell] = {}
     for h in headers:
