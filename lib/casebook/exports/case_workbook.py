@@ -199,11 +199,12 @@ def write_case_xlsx(source: CaseExport, path: Path) -> list[Path]:
                "…)", "/")
 def write_case_csv(source: CaseExport, folder: Path) -> list[Path]:
     written = []
+    headers = _headers()
     for name, table in case_tables(source).tables.items():
         if not table.rows:
             continue
-        shown = Table.of([_headers()[c] for c in table.columns],
-                         [{_headers()[k]: v for k, v in r.items()} for r in table.rows])
+        shown = Table.of([headers[c] for c in table.columns],
+                         [{headers[k]: v for k, v in r.items()} for r in table.rows])
         path = folder / f"{name}.csv"
         write_text_atomic(path, table_csv(shown))
         written.append(path)
