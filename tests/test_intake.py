@@ -220,14 +220,17 @@ def test_a_formula_is_never_evaluated_or_carried_over(tmp_path: Path) -> None:
     assert load_case(out).event_by_id["offense"].summary == "unknown"
 
 
-def test_a_zip_bomb_and_a_fifo_are_refused(tmp_path: Path,
+def test_a_zip_bomb_and_a_fifo_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from casebook.intake import reading
+
+    monkeypatch.setattr(reading, "MAX_UNZIPPED", 4 * 1024 * 1024)  # the bound, made small
     bomb = tmp_path / "bomb.xlsx"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (210 * 1024 * 1024))
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (5 * 1024 * 1024))
     bomb.write_bytes(buf.getvalue())
-    assert bomb.stat().st_size < 1024 * 1024
+    assert bomb.stat().st_size < 64 * 1024
     status, out = _import(tmp_path, bomb)
     assert status == 1 and not out.exists()
     assert "unzips to" in capsys.readouterr().err
