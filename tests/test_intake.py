@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from casebook.cli import main
 from casebook.intake.written_dates import WrittenDateError, edtf_of
 from casebook.model.load import check_case_file, load_case
+from tests.conftest import ROOT
 
 SOURCES_CSV = ("id,title,publisher,kind,account,reliability,date\n"
                "paper-2020,A report on the arrest,A newspaper,news-report,neutral,secondary,"
@@ -48,7 +49,10 @@ def test_new_writes_a_starter_case_file_that_validates(tmp_path: Path,
     out = tmp_path / "city-store-2019.yaml"
     assert main(["new", "city-store-2019", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=")
+    first = text.splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    schema = (out.parent / first.split("$schema=", 1)[1]).resolve()
+    assert schema == (ROOT / "docs" / "casefile.schema.json").resolve()
     assert check_case_file(out) == []
     assert load_case(out).id == "city-store-2019"
 
@@ -293,7 +297,6 @@ def test_what_is_no_date_is_refused_with_a_reason(written: str) -> None:
 def test_the_docs_list_every_sheet_and_column_as_the_importer_reads_them() -> None:
     from casebook.intake.layout import columns_markdown
     from casebook.intake.layout_doc import documented_columns
-    from tests.conftest import ROOT
 
     text = (ROOT / "docs" / "spreadsheet-import.md").read_text(encoding="utf-8")
     assert documented_columns(text) == columns_markdown().strip("\n"), \

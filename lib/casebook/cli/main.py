@@ -167,7 +167,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from ..intake import SpreadsheetError, import_spreadsheet, write_new_case
+    from ..intake import SpreadsheetError, import_spreadsheet
 
     out = Path(args.output)
     if out.exists() or out.is_symlink():
@@ -190,17 +190,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return EXIT_FOUND
     for note in imported.notes:
         print(note, file=sys.stderr)
-    try:
-        write_new_case(imported.text, out)
-    except FileExistsError:
-        raise _Usage(f"{display_path(out)} appeared while importing; nothing "
-                     "overwritten") from None
-    print(display_path(out))
-    return EXIT_OK
+    return _written_new(out, imported.text.encode("utf-8"), "import")
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from ..atomic import write_bytes_new
     from ..model.integrity import is_slug
 
     if not is_slug(args.id):
@@ -214,11 +207,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
     else:
         from ..intake import starter_case
 
-        data = starter_case(args.id).encode("utf-8")
+        data = starter_case(args.id, out).encode("utf-8")
+    return _written_new(out, data, "new")
+
+
+def _written_new(out: Path, data: bytes, command: str) -> int:
+    """Write a file that must not exist yet, and print its path."""
+    from ..atomic import write_bytes_new
+
     try:
         write_bytes_new(out, data)
     except FileExistsError:
-        raise _Usage(f"{display_path(out)} exists: casebook new never overwrites a "
+        raise _Usage(f"{display_path(out)} exists: casebook {command} never overwrites a "
                      "file") from None
     print(display_path(out))
     return EXIT_OK

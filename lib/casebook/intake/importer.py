@@ -49,7 +49,7 @@ def import_spreadsheet(path: str | Path, *, case_id: str | None = None,
     problems = [*book.problems, *built.problems]
     header = (f"Imported from {Path(str(book.path)).name} by `casebook import`. Check every "
               "`unknown`\nand every comment, then run `casebook validate` on this file.")
-    text = case_yaml(built.data, built.comments, built.above, header)
+    text = case_yaml(built.data, built.comments, built.above, header, output)
     shown = display_path(output)
     # The case file's own checks run even when cells were refused, so that every problem
     # is told at once; a cell already refused is not told twice.

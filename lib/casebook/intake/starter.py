@@ -3,9 +3,11 @@ an author replaces placeholders instead of learning the format from a blank page
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
-from .yaml_text import SCHEMA_LINE
+from .yaml_text import schema_line
 
 __all__ = ["starter_case"]
 
@@ -61,7 +63,7 @@ events:
 """
 
 
-def starter_case(case_id: str) -> str:
-    """The text of a starter case file for ``case_id``."""
+def starter_case(case_id: str, output: str | Path = "casefile/new.yaml") -> str:
+    """The text of a starter case file for ``case_id``, to be written at ``output``."""
     quoted = yaml.safe_dump(case_id, default_flow_style=True).strip().removesuffix("...")
-    return f"{SCHEMA_LINE}\n{_BODY.format(id=quoted.strip())}"
+    return f"{schema_line(output)}\n{_BODY.format(id=quoted.strip())}"

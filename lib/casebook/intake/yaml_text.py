@@ -7,16 +7,26 @@ or ``=`` — comes out quoted as needed and reads back as the same string.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import FieldPath
+from ..paths import repo_root
 
-__all__ = ["case_yaml"]
+__all__ = ["case_yaml", "schema_line"]
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../docs/casefile.schema.json"
+
+def schema_line(output: str | Path) -> str:
+    """The line that lets an editor check the file against docs/casefile.schema.json, its
+    path relative to where the file is written."""
+    schema = repo_root() / "docs" / "casefile.schema.json"
+    where = Path(os.path.abspath(output)).parent
+    relative = Path(os.path.relpath(schema, where)).as_posix()
+    return f"# yaml-language-server: $schema={relative}"
 
 
 def _flow(value: Any) -> str:
@@ -83,12 +93,13 @@ def _simplified(value: Any) -> Any:
 
 
 def case_yaml(data: Mapping[str, Any], comments: Mapping[FieldPath, str] | None = None,
-              above: Mapping[FieldPath, str] | None = None, header: str = "") -> str:
+              above: Mapping[FieldPath, str] | None = None, header: str = "",
+              output: str | Path = "casefile/new.yaml") -> str:
     """The case file's text: the schema line, a header comment, then each section with a
     blank line between."""
     data = {k: (_simplified(v) if k in ("events", "evidence", "actors") else v)
             for k, v in data.items()}
-    lines = [SCHEMA_LINE]
+    lines = [schema_line(output)]
     lines += [f"# {line}".rstrip() for line in header.splitlines()]
     for key, value in data.items():
         lines.append("")
