@@ -4,12 +4,15 @@ nothing written unless the whole import succeeds, the result proven by the case-
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from casebook.cli import main
@@ -319,3 +322,40 @@ def test_a_casemap_style_header_is_read_and_a_column_given_twice_is_refused(
     assert status == 1
     assert "twice.csv:1:date: column 'date' is another name for 'when'" in \
         capsys.readouterr().err
+
+
+_CELL = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(
+    ["2019-07", "Jan 2020", "about March 2019", "2019-07 to 2019-08-23", "3/4/2019", "offense",
+     "arrest", "paper-2020", "paper-2020 {page: 2}", "paper-2020 {page: ", "by: clerk",
+     "peer_reviewed=yes", "x=", "=1+1", "'=1+1", "a | b", "unknown", "yes"]))
+_HEADER = st.sampled_from(["id", "when", "type", "what", "who", "sources", "facts",
+                           "peer_reviewed", "Date & Time", "colour", "", "when"])
+
+
+@settings(max_examples=40)
+@given(headers=st.lists(_HEADER, min_size=1, max_size=7),
+       rows=st.lists(st.lists(_CELL, max_size=8), max_size=5))
+def test_no_spreadsheet_makes_the_importer_raise_anything_but_its_own_error(
+        tmp_path_factory: pytest.TempPathFactory, headers: list[str],
+        rows: list[list[str | None]]) -> None:
+    from casebook.intake import SpreadsheetError, import_spreadsheet
+    from casebook.model.load import check_case_text
+
+    folder = tmp_path_factory.mktemp("prop")
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    writer.writerows([["" if c is None else c for c in row] for row in rows])
+    chronology = folder / "chronology.csv"
+    chronology.write_text(buf.getvalue(), encoding="utf-8")
+    sources = folder / "sources.csv"
+    sources.write_text(SOURCES_CSV, encoding="utf-8")
+    try:
+        imported = import_spreadsheet(chronology, companions={"Sources": sources},
+                                      output=folder / "out.yaml")
+    except SpreadsheetError as err:
+        assert err.problems
+        assert all(str(p).startswith(str(folder)) or "chronology.csv" in str(p)
+                   for p in err.problems)
+    else:  # what the importer hands back always loads
+        assert check_case_text(imported.text, "out.yaml") == []
