@@ -15,18 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_bytes_atomic, write_text_atomic
 from ..intake.layout import REDACTED_MARK, SHEETS
-from ..model.casefile import Claim, SourceRef
-from .case_export import CaseExport
 from .csv_tables import table_csv
 from .registry import register_case
 from .tables import Table, TableSet
 from .xlsx_workbook import xlsx_bytes
+
+if TYPE_CHECKING:
+    from ..model.casefile import Claim
+    from .case_export import CaseExport
 
 __all__ = ["case_tables", "template_bytes"]
 
@@ -34,6 +34,8 @@ _UNSAFE_IN_CELL = re.compile(r"[;\n=|{}]")
 
 
 def _flow(value: Any) -> str:
+    import yaml
+
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9,
                           sort_keys=False).strip()
     return text.removesuffix("...").strip()
@@ -43,7 +45,7 @@ def sources_cell(refs: Iterable[str]) -> str:
     """Cited sources, one a line, a pinpoint in braces."""
     lines = []
     for ref in refs:
-        pin = getattr(ref, "pin", None) if isinstance(ref, SourceRef) else None
+        pin = getattr(ref, "pin", None)  # a SourceRef cited with a pinpoint
         if pin is None:
             lines.append(str(ref))
         else:
