@@ -359,3 +359,26 @@ def test_no_spreadsheet_makes_the_importer_raise_anything_but_its_own_error(
                    for p in err.problems)
     else:  # what the importer hands back always loads
         assert check_case_text(imported.text, "out.yaml") == []
+
+
+def test_a_problem_in_a_workbook_names_its_sheet_and_cell(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Events"
+    sheet.append(["id", "when", "type", "what", "sources"])
+    sheet.append(["offense", "2019-10", "offense", "A theft.", "paper-2020"])
+    sheet.append(["lineup", "2019-13", "photo-lineup", "An array\u202e was shown.",
+                  "paper-2020"])
+    sources = book.create_sheet("Sources")
+    sources.append(SOURCES_CSV.splitlines()[0].split(","))
+    sources.append(SOURCES_CSV.splitlines()[1].split(","))
+    path = tmp_path / "chronology.xlsx"
+    book.save(path)
+    status, out = _import(tmp_path, path)
+    assert status == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert "chronology.xlsx:Events!B3: when: '2019-13' is not an EDTF date" in err
+    assert "chronology.xlsx:Events!D3: what: a control character ('\\u202e') in the text" \
+        in err
+    assert "\u202e" not in err  # never sent to the terminal
