@@ -9,30 +9,18 @@ the cell that caused it — ``chronology.xlsx:Events!C14: type: unknown event ty
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import FieldPath, Problem, format_field, suggest
+from ..errors import FieldPath, Problem, suggest
 from ..model.casefile import SECTIONS
 from ..model.integrity import is_slug
 from ..model.registry import Registry
 from ..model.vocabulary import Vocabulary
-from .cells import (
-    CellError,
-    bool_of,
-    fact_kind,
-    fact_value,
-    ids_of,
-    pairs_of,
-    sources_of,
-    split_claims,
-    who_of,
-)
+from .accounts import AccountsReader
+from .cells import ids_of, split_claims
 from .layout import (
     ACTORS,
     CASE,
-    CLAIMS,
     EVENTS,
     EVIDENCE,
     EXERCISES,
@@ -42,97 +30,15 @@ from .layout import (
     SheetLayout,
     header_key,
 )
-from .reading import Cell, Sheet, Spreadsheet
-from .written_dates import WrittenDateError, edtf_of
+from .reading import Cell, Spreadsheet
+from .sheet_reader import Built
 
 __all__ = ["Built", "build_case"]
 
 _CASE_KEYS = ("id", "title", "jurisdiction", "summary", "state", "country", "tags")
-_CLAIM_KEYS = ("sources", "account", "confidence", "rejected", "known_from", "note")
-_OWNERS = {"event": "events", "evidence": "evidence", "actor": "actors"}
 
 
-@dataclass
-class Built:
-    """The case file's content, where each field came from, and what to tell the author."""
-
-    data: dict[str, Any]
-    origins: dict[str, Cell | Sheet] = field(default_factory=dict)  # format_field(path) ->
-    comments: dict[FieldPath, str] = field(default_factory=dict)
-    above: dict[FieldPath, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class _Builder:
-    def __init__(self, book: Spreadsheet, vocab: Vocabulary, registry: Registry,
-                 case_id: str | None) -> None:
-        self.book = book
-        self.vocab = vocab
-        self.registry = registry
-        self.case_id = case_id
-        self.out = Built({"casebook": 1})
-
-    # -- bookkeeping ----------------------------------------------------------------------
-    def at(self, path: FieldPath, origin: Cell | Sheet) -> None:
-        self.out.origins.setdefault(format_field(path), origin)
-
-    def fail(self, cell: Cell, message: str, suggestion: str | None = None) -> None:
-        self.out.problems.append(cell.problem(message, suggestion))
-
-    def sheet(self, layout: SheetLayout) -> Sheet | None:
-        sheet = self.book.sheets.get(header_key(layout.name))
-        if sheet is None:
-            return None
-        known = [c.key for c in layout.columns]
-        facts = list(self.vocab.facts) if layout in (EVENTS, ACTORS, EVIDENCE) else []
-        canonical: dict[str, str] = {}
-        for h in sheet.headers:
-            key = header_key(h.text)
-            col = layout.column(key)
-            if col is not None and col.key != key:
-                if col.key in canonical.values() or col.key in \
-                        {header_key(o.text) for o in sheet.headers}:
-                    self.fail(h, f"column {h.text!r} is another name for {col.name!r}, "
-                              "which the sheet already has: keep one")
-                    continue
-                canonical[key] = col.key
-            elif key and key not in known and key not in facts:
-                what = " or a fact name" if facts else ""
-                self.fail(h, f"unknown column {h.text!r}; the {layout.name} sheet has: "
-                          f"{', '.join(known)}{what}", suggest(key, [*known, *facts]))
-        if canonical:
-            sheet.rows = [{canonical.get(k, k): c for k, c in row.items()}
-                          for row in sheet.rows]
-        present = {canonical.get(k, k) for k in (header_key(h.text) for h in sheet.headers)}
-        for col in layout.columns:
-            if col.required and col.key not in present and sheet.rows:
-                self.out.problems.append(sheet.place().with_message(
-                    f"the {layout.name} sheet has no {col.name!r} column ({col.meaning})"))
-        return sheet
-
-    def date(self, cell: Cell, value: Any = None, at: FieldPath | None = None) -> str | None:
-        raw = cell.value if value is None else value
-        try:
-            edtf = edtf_of(raw)
-        except WrittenDateError as err:
-            self.fail(cell, err.message, err.suggestion)
-            return None
-        written = " ".join(str(raw).split())
-        if written != edtf:
-            self.out.notes.append(str(cell.problem(f"{written!r} read as {edtf}")))
-            if at is not None:
-                self.out.comments[at] = f"written {written!r}"
-        return edtf
-
-    def convert(self, cell: Cell, fn: Callable[[Cell], Any]) -> Any:
-        try:
-            return fn(cell)
-        except CellError as err:
-            self.fail(cell, err.message, err.suggestion)
-            return None
-
-    # -- sections -------------------------------------------------------------------------
+class _Builder(AccountsReader):
     def build(self) -> Built:
         if not self.unknown_sheets():
             return self.out
@@ -198,60 +104,6 @@ class _Builder:
         if sheet:
             self.at(("case",), sheet)
 
-    def _row(self, layout: SheetLayout, row: dict[str, Cell], at: FieldPath
-             ) -> dict[str, Any]:
-        """The columns of one row, converted by their kind; facts gathered."""
-        item: dict[str, Any] = {}
-        facts: dict[str, list[Any]] = {}
-        for key, cell in row.items():
-            col = layout.column(key)
-            if col is None:
-                if key in self.vocab.facts:
-                    self.fact_cell(facts, key, cell, (*at, "facts", key))
-                continue
-            if key == "id" or (layout is EVENTS and key in ("when", "where")):
-                continue
-            if key == "facts":
-                for name, text in self.convert(cell, pairs_of) or []:
-                    self.fact_cell(facts, name, cell, (*at, "facts", name), text)
-                continue
-            target = (*at, col.yaml_key)
-            value: Any
-            if col.kind == "list":
-                value = ids_of(cell)
-            elif col.kind == "bool":
-                value = self.convert(cell, bool_of)
-            elif col.kind == "date":
-                value = self.date(cell)
-            elif col.kind == "sources":
-                value = self.convert(cell, sources_of)
-            elif col.kind == "who":
-                value = self.convert(cell, who_of)
-            else:
-                value = cell.value if isinstance(cell.value, bool | int) else cell.text
-            if value is None:
-                continue
-            item[col.yaml_key] = value
-            self.at(target, cell)
-        if facts:
-            item["facts"] = facts
-        return item
-
-    def fact_cell(self, facts: dict[str, list[Any]], name: str, cell: Cell, at: FieldPath,
-                  value: Any = None) -> None:
-        raw = cell.value if value is None else value
-        parts = split_claims(Cell(cell.path, cell.sheet, cell.row, cell.column, cell.header,
-                                  raw))
-        for part in parts:
-            try:
-                converted = fact_value(part, fact_kind(self.vocab, name), cell)
-            except CellError as err:
-                named = "" if header_key(cell.header) == name else f"{name}: "
-                self.fail(cell, f"{named}{err.message}", err.suggestion)
-                continue
-            facts.setdefault(name, []).append({"value": converted})
-        self.at(at, cell)
-
     def data_section(self, layout: SheetLayout, section: str) -> None:
         sheet = self.sheet(layout)
         items: dict[str, Any] = {}
@@ -269,7 +121,7 @@ class _Builder:
                 continue
             at: FieldPath = (section, sid)
             self.at(at, id_cell)
-            item = self._row(layout, row, at)
+            item = self.row_fields(layout, row, at)
             if section == "sources":
                 for key in ("title", "publisher"):
                     if key not in item:
@@ -307,7 +159,7 @@ class _Builder:
             self.at((*at, "id"), first)
             if id_cell is None:
                 self.out.comments[(*at, "id")] = "made from the summary"
-            item = self._row(EVENTS, row, at)
+            item = self.row_fields(EVENTS, row, at)
             when = row.get("when")
             if when is not None:
                 parts = split_claims(when)
@@ -349,128 +201,6 @@ class _Builder:
             eid, n = f"{base}-{n}", n + 1
         made.add(eid)
         return eid
-
-    def competing(self, event: dict[str, Any], n: int, row: dict[str, Cell]) -> None:
-        """A further row of the same event: its date, place and facts are claims cited to
-        its own sources; anything else must agree with the first row."""
-        at: FieldPath = ("events", n)
-        extras: dict[str, Any] = {}
-        for key in ("sources", "account", "confidence", "note"):
-            if key in row:
-                value = self.convert(row[key], sources_of) if key == "sources" \
-                    else row[key].text
-                if value:
-                    extras[key] = value
-        for key, cell in row.items():
-            if key in ("id", "sources", "account", "confidence", "note"):
-                continue
-            if key == "when":
-                for part in split_claims(cell):
-                    claims = event.setdefault("when", [])
-                    if len(claims) == 1 and (*at, "when") in self.out.comments:
-                        self.out.comments[(*at, "when", 0)] = \
-                            self.out.comments.pop((*at, "when"))
-                    value = self.date(cell, part, (*at, "when", len(claims)))
-                    if value is not None:
-                        event.setdefault("when", []).append({"value": value, **extras})
-                self.at((*at, "when", len(event.get("when", [])) - 1), cell)
-            elif key == "where":
-                event.setdefault("where", []).extend(
-                    {"value": p, **extras} for p in split_claims(cell))
-            elif key in self.vocab.facts or key == "facts":
-                pairs = [(key, cell.value)] if key != "facts" else \
-                    (self.convert(cell, pairs_of) or [])
-                for name, value in pairs:
-                    facts: dict[str, list[Any]] = {}
-                    self.fact_cell(facts, name, cell, (*at, "facts", name), value)
-                    for claim in facts.get(name, []):
-                        event.setdefault("facts", {}).setdefault(name, []).append(
-                            {**claim, **extras})
-            else:
-                col = EVENTS.column(key)
-                field_name = col.yaml_key if col else key
-                if str(event.get(field_name, "")) != cell.text:
-                    self.fail(cell, f"a further row of event {event['id']!r} adds competing "
-                              "accounts only (when, where, facts, with their sources): "
-                              f"write {key!r} on the event's first row")
-
-    def claims(self) -> None:
-        """The Claims sheet: each row one account of a fact, with its own sources."""
-        sheet = self.sheet(CLAIMS)
-        if sheet is None:
-            return
-        events = {e["id"]: (n, e) for n, e in enumerate(self.out.data.get("events", []))}
-        given: dict[tuple[str, ...], list[Any]] = {}
-        shown: dict[tuple[str, ...], tuple[list[Any], FieldPath]] = {}
-        for row in sheet.rows:
-            about, fact = row.get("about"), row.get("fact")
-            if about is None or fact is None or "value" not in row:
-                first = next(iter(row.values()))
-                self.fail(first, "a claim needs `about` (event ID, evidence ID or actor ID), "
-                          "`fact` and `value`")
-                continue
-            kind, _, oid = about.text.partition(" ")
-            section = _OWNERS.get(kind.casefold())
-            oid = oid.strip()
-            owner: dict[str, Any] | None
-            at: FieldPath
-            if section == "events":
-                found = events.get(oid)
-                owner, at = (found[1], ("events", found[0])) if found else (None, ())
-            elif section:
-                owner = self.out.data.get(section, {}).get(oid)
-                at = (section, oid)
-            else:
-                self.fail(about, f"{about.text!r}: write `event ID`, `evidence ID` or "
-                          "`actor ID`")
-                continue
-            if owner is None:
-                known = [e for e in events] if section == "events" \
-                    else list(self.out.data.get(section, {}))
-                self.fail(about, f"no {kind} {oid!r} on its sheet", suggest(oid, known))
-                continue
-            name = header_key(fact.text)
-            claim: dict[str, Any] = {}
-            value_cell = row["value"]
-            if name in ("when", "where") and section == "events":
-                claim["value"] = self.date(value_cell) if name == "when" else value_cell.text
-                target: FieldPath = (*at, name)
-            else:
-                try:
-                    claim["value"] = fact_value(value_cell.value,
-                                                fact_kind(self.vocab, name), value_cell)
-                except CellError as err:
-                    self.fail(value_cell, err.message, err.suggestion)
-                    continue
-                target = (*at, "facts", name)
-            if claim["value"] is None:
-                continue
-            for key in _CLAIM_KEYS:
-                if key in row:
-                    cell = row[key]
-                    claim[key] = (self.convert(cell, sources_of) if key == "sources" else
-                                  self.date(cell) if key == "known_from" else cell.text)
-            key_of = (oid, *map(str, target))
-            container = owner if target[-2] != "facts" else owner.setdefault("facts", {})
-            if key_of not in given and container.get(str(target[-1])) is not None:
-                shown[key_of] = (container[str(target[-1])], target)
-            given.setdefault(key_of, []).append(claim)
-            container[str(target[-1])] = given[key_of]
-            self.at((*target, len(given[key_of]) - 1), value_cell)
-        self._shown_agrees(shown, given)
-
-    def _shown_agrees(self, shown: dict[tuple[str, ...], tuple[list[Any], FieldPath]],
-                      given: dict[tuple[str, ...], list[Any]]) -> None:
-        """A date or place given as claims may also be shown on the event's own row, as the
-        export writes it: the live values joined by `` | ``. A fact is given in one place."""
-        for key_of, (before, target) in shown.items():
-            origin = self.out.origins.get(format_field(target))
-            live = [c["value"] for c in given[key_of] if not c.get("rejected")]
-            same = target[-1] in ("when", "where") and \
-                sorted(map(str, live)) == sorted(str(c["value"]) for c in before)
-            if not same and isinstance(origin, Cell):
-                self.fail(origin, f"{target[-1]!r} is given here and as claims on the Claims "
-                          "sheet, and they differ: keep it in one place")
 
     def registry_actors(self) -> None:
         """Actors named by a shared registry id and not on the Actors sheet become
