@@ -249,7 +249,12 @@ def test_an_audience_without_exports_and_an_unknown_format_are_refused(
     with pytest.raises(SystemExit) as info:
         main(["export", str(WILLIAMS), "--to", "pdf", "-o", str(out)])
     assert info.value.code == 2
-    assert not out.exists()
+    assert main(["export", str(WILLIAMS), "--to", "xlsx", "-o", str(out)]) == 2
+    assert "the xlsx export is a .xlsx file (e.g. x.xlsx)" in capsys.readouterr().err
+    out.write_text("{}", encoding="utf-8")
+    assert main(["export", str(WILLIAMS), "--to", "csv", "-o", str(out)]) == 2
+    assert "csv writes a folder of files" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "{}"
 
 
 def test_every_case_format_has_its_page_saying_what_maps_to_what() -> None:

@@ -230,11 +230,28 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not audience(args.audience).sees("exports"):
         raise _Usage(f"the {args.audience} edition has no exports (data/audiences.yaml)")
+    _check_export_path(args.to, Path(args.output))
     source = case_export(args.path, lens=args.lens, as_of=args.as_of, audience=args.audience,
                          redact=args.redact, protocols=_protocols(args))
     for path in export_case(source, args.to, args.output):
         print(display_path(path))
     return EXIT_OK
+
+
+def _check_export_path(name: str, out: Path) -> None:
+    """A format's file carries its suffix (a program opens it by it); a folder format needs a
+    folder."""
+    from ..exports import FORMATS, load_formats
+
+    load_formats()
+    suffix = FORMATS[name].suffix
+    if suffix == "/":
+        if out.exists() and not out.is_dir():
+            raise _Usage(f"-o {display_path(out)}: {name} writes a folder of files, and this "
+                         "is a file")
+    elif not out.name.lower().endswith(suffix):
+        raise _Usage(f"-o {display_path(out)}: the {name} export is a {suffix} file "
+                     f"(e.g. {out.stem.split('.')[0] or 'case'}{suffix})")
 
 
 def _export_formats() -> list[str]:

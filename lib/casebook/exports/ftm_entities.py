@@ -125,7 +125,7 @@ def _ftm_date(value: Any) -> str | None:
 
 
 @register_case("ftm", "FollowTheMoney entities, one JSON object per line, for Aleph",
-               ".ftm.json")
+               ".json")
 def write_ftm(source: CaseExport, path: Path) -> list[Path]:
     lines = [json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True)
              for e in ftm_entities(source)]
