@@ -35,6 +35,7 @@ lab: venv
 schema: venv
 	@$(BIN)/python -m casebook.model.schema --write
 	@$(BIN)/python -m casebook.views.standards_doc --write
+	@$(BIN)/python -m casebook.intake.layout_doc --write
 
 # Pictures of the figures for the docs (docs/img/), drawn in Debian's headless chromium:
 # Williams, a second face-recognition case, and an eyewitness case without one.
@@ -46,6 +47,7 @@ bench: venv-test
 	@$(BIN)/python bench/load.py
 	@$(BIN)/python bench/engine.py
 	@$(BIN)/python bench/dates.py
+	@$(BIN)/python bench/exports.py
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

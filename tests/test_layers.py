@@ -1,9 +1,9 @@
 """The package's layers import only downward, and the test support stays out of the product.
 
-core (errors, paths, atomic) → model → engine → views → exports → notebook → run → cli. A module
-may import from its own layer and the layers below it, lazily inside a function as much as at
-the top. ``casebook.testing`` (the synthetic-case generator) is imported by the tests, the
-benchmarks and — lazily — the ``synth`` command only.
+core (errors, paths, atomic) → model → intake → engine → views → exports → notebook → run →
+cli. A module may import from its own layer and the layers below it, lazily inside a function
+as much as at the top. ``casebook.testing`` (the synthetic-case generator) is imported by the
+tests, the benchmarks and — lazily — the ``synth`` command only.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "lib" / "casebook"
-LAYERS = ["core", "model", "engine", "views", "exports", "notebook", "run", "cli"]
+LAYERS = ["core", "model", "intake", "engine", "views", "exports", "notebook", "run", "cli"]
 CORE = {"errors", "paths", "atomic"}
 
 

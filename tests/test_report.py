@@ -60,7 +60,8 @@ def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> No
     for audience in ("counsel", "trainer"):
         names = {p.name for p in reports[audience].iterdir()}
         assert names == {"report.html", "case-study.ipynb", "provenance.json", "summary.json",
-                         "workbook.xlsx", "chronology.docx", "chronology.csv", "findings.csv",
+                         "workbook.xlsx", "case.xlsx", "chronology.docx", "chronology.csv",
+                         "findings.csv",
                          "sources.csv", "cast.csv", "evidence.csv", "disputes.csv",
                          "facts.csv", "discovery.csv"}
     assert {p.name for p in reports["student"].iterdir()} == {"report.html", "provenance.json"}

@@ -166,6 +166,101 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from ..intake import SpreadsheetError, import_spreadsheet
+
+    out = Path(args.output)
+    if out.exists() or out.is_symlink():
+        raise _Usage(f"{display_path(out)} exists: casebook import never overwrites a file; "
+                     "give a new name")
+    companions = {name: path for name, path in (
+        ("Case", args.case), ("Sources", args.sources), ("Actors", args.actors),
+        ("Evidence", args.evidence), ("Claims", args.claims)) if path}
+    if companions and Path(args.spreadsheet).suffix.lower() != ".csv":
+        raise _Usage("--case, --sources, --actors, --evidence and --claims go with a .csv "
+                     "chronology; a workbook has them as sheets")
+    try:
+        imported = import_spreadsheet(args.spreadsheet, case_id=args.id,
+                                      companions=companions, output=out)
+    except SpreadsheetError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        count = len(err.problems)
+        print(f"{count} problem{'s' if count != 1 else ''}; nothing written", file=sys.stderr)
+        return EXIT_FOUND
+    for note in imported.notes:
+        print(note, file=sys.stderr)
+    return _written_new(out, imported.text.encode("utf-8"), "import")
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from ..model.integrity import is_slug
+
+    if not is_slug(args.id):
+        raise _Usage(f"{args.id!r} is not a case id: lower-case letters, digits and hyphens, "
+                     "e.g. city-store-2019")
+    out = Path(args.output)
+    if args.xlsx:
+        from ..exports.case_workbook import template_bytes
+
+        data = template_bytes(args.id)
+    else:
+        from ..intake import starter_case
+
+        data = starter_case(args.id, out).encode("utf-8")
+    return _written_new(out, data, "new")
+
+
+def _written_new(out: Path, data: bytes, command: str) -> int:
+    """Write a file that must not exist yet, and print its path."""
+    from ..atomic import write_bytes_new
+
+    try:
+        write_bytes_new(out, data)
+    except FileExistsError:
+        raise _Usage(f"{display_path(out)} exists: casebook {command} never overwrites a "
+                     "file") from None
+    print(display_path(out))
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ..exports.case_export import case_export, export_case
+    from ..views.audience import audience
+
+    if not audience(args.audience).sees("exports"):
+        raise _Usage(f"the {args.audience} edition has no exports (data/audiences.yaml)")
+    _check_export_path(args.to, Path(args.output))
+    source = case_export(args.path, lens=args.lens, as_of=args.as_of, audience=args.audience,
+                         redact=args.redact, protocols=_protocols(args))
+    for path in export_case(source, args.to, args.output):
+        print(display_path(path))
+    return EXIT_OK
+
+
+def _check_export_path(name: str, out: Path) -> None:
+    """A format's file carries its suffix (a program opens it by it); a folder format needs a
+    folder."""
+    from ..exports import FORMATS, load_formats
+
+    load_formats()
+    suffix = FORMATS[name].suffix
+    if suffix == "/":
+        if out.exists() and not out.is_dir():
+            raise _Usage(f"-o {display_path(out)}: {name} writes a folder of files, and this "
+                         "is a file")
+    elif not out.name.lower().endswith(suffix):
+        raise _Usage(f"-o {display_path(out)}: the {name} export is a {suffix} file "
+                     f"(e.g. {out.stem.split('.')[0] or 'case'}{suffix})")
+
+
+def _export_formats() -> list[str]:
+    from ..exports import FORMATS, load_formats
+
+    load_formats()
+    return sorted(name for name, fmt in FORMATS.items() if fmt.write_case)
+
+
 def _protocols(args: argparse.Namespace) -> str:
     return ",".join(args.protocol) if args.protocol else "all"
 
@@ -248,7 +343,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Execute the case-study notebook for one variant and write "
                                    "its folder: report.html (self-contained), and except for "
                                    "students the executed notebook, the CSV tables, "
-                                   "workbook.xlsx and chronology.docx. Prints the HTML path. "
+                                   "workbook.xlsx, chronology.docx and case.xlsx (the case to "
+                                   "edit and import back). Prints the HTML path. "
                                    "With --corpus DIR instead of CASE: the cross-case report "
                                    "of every case file in DIR, in <output>/corpus/<lens>/.")
     p.add_argument("path", metavar="CASE", nargs="?", default=None, help="a case file")
@@ -293,6 +389,52 @@ def _parser() -> argparse.ArgumentParser:
                         "and no case (no corpus page: it would compare named cases)")
     _notebook_argument(p)
     p.set_defaults(run=_cmd_batch)
+
+    p = sub.add_parser("import", help="make a case file from a chronology in a spreadsheet",
+                       description="Read a chronology kept in a spreadsheet (.xlsx with an "
+                                   "Events sheet and optional Case, Sources, Actors, Evidence, "
+                                   "Claims and Exercises sheets, or a .csv of events) and write "
+                                   "the case file it makes, proven to validate. Every problem "
+                                   "is printed with its place (file.csv:14:when, "
+                                   "file.xlsx:Events!C14); then exit 1 and nothing is written. "
+                                   "An existing file is never overwritten. See "
+                                   "docs/spreadsheet-import.md.")
+    p.add_argument("spreadsheet", metavar="CHRONOLOGY", help="a .xlsx or .csv file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the case file to write (must not exist)")
+    p.add_argument("--id", default=None, help="the case id (default: the Case sheet's, else "
+                                              "the output file's name)")
+    for name in ("case", "sources", "actors", "evidence", "claims"):
+        p.add_argument(f"--{name}", default=None, metavar="CSV",
+                       help=f"with a .csv chronology: the {name.capitalize()} sheet as CSV")
+    p.set_defaults(run=_cmd_import)
+
+    p = sub.add_parser("new", help="write a starter case file (or spreadsheet template)",
+                       description="Write a commented starter case file that validates, with "
+                                   "the schema line for editors; with --xlsx, the spreadsheet "
+                                   "template `casebook import` reads, with a Read me sheet.")
+    p.add_argument("id", metavar="ID", help="the case id, e.g. city-store-2019")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (must not exist)")
+    p.add_argument("--xlsx", action="store_true", help="write the spreadsheet template")
+    p.set_defaults(run=_cmd_new)
+
+    p = sub.add_parser("export", help="write a case for another tool (TimelineJS, Gephi, "
+                                      "PROV, Aleph, a spreadsheet)",
+                       description="Write one case in a format other tools read: "
+                                   + "; ".join(f"{n}" for n in _export_formats())
+                                   + ". --redact applies to every format. See "
+                                     "docs/exports.md.")
+    p.add_argument("path", metavar="CASE", help="a case file")
+    p.add_argument("--to", required=True, choices=_export_formats(), metavar="FORMAT",
+                   help="one of: " + ", ".join(_export_formats()))
+    p.add_argument("-o", "--output", required=True, metavar="PATH",
+                   help="the file to write (a folder for csv)")
+    _variant_arguments(p, audience=True)
+    p.add_argument("--redact", action="store_true",
+                   help="private persons by role only; ids and URLs that name them aliased "
+                        "or withheld (docs/security.md)")
+    p.set_defaults(run=_cmd_export)
 
     p = sub.add_parser("synth", help="write synthetic cases with planted protocol failures",
                        description="Write N valid case files of about M events each into DIR, "

@@ -10,20 +10,11 @@ string with Excel's quote prefix, so even editing the cell keeps it text.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
+from ..intake.formulas import FORMULA_START, starts_like_formula
+
 __all__ = ["FORMULA_START", "csv_cell", "starts_like_formula"]
-
-#: First characters that make a spreadsheet read a cell as a formula (with their full-width
-#: forms, which some programs fold to the same).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def starts_like_formula(text: str) -> bool:
-    """Would a spreadsheet program read ``text``, typed into a cell, as a formula?"""
-    head = unicodedata.normalize("NFKC", text[:1])
-    return bool(head) and head[0] in FORMULA_START
 
 
 def csv_cell(value: Any) -> Any:

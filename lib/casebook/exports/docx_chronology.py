@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_bytes_atomic
-from .registry import register
-from .tables import TableSet, plain
+from .registry import register, register_case
+from .tables import Table, TableSet, plain
 
-__all__ = ["write_docx"]
+if TYPE_CHECKING:
+    from .case_export import CaseExport
+
+__all__ = ["docx_bytes", "write_docx"]
 
 #: The chronology's columns in the Word table, with their headings.
 COLUMNS = (("when", "Date"), ("what", "Event"), ("who", "Who"), ("sources", "Sources"))
@@ -30,9 +33,30 @@ def _text(value: Any) -> str:
 
 @register("docx", "the chronology as a Word table (date, event, who, sources with pinpoints)")
 def write_docx(tables: TableSet, folder: Path) -> list[Path]:
-    table = tables.tables.get("chronology")
-    if table is None:
+    if "chronology" not in tables.tables:
         return []
+    path = folder / "chronology.docx"
+    write_bytes_atomic(path, docx_bytes(tables))
+    return [path]
+
+
+@register_case("docx", "the chronology as a Word table", ".docx")
+def write_case_docx(source: CaseExport, path: Path) -> list[Path]:
+    from ..engine.findings import DISCLAIMER
+    from ..views.tables import chronology_table
+
+    frame = chronology_table(source.case, redact=source.redacted)
+    if not source.viewer.sees("context-events"):
+        frame = frame[frame["context"] != "context"]
+    tables = TableSet({"chronology": Table.from_frame(frame)},
+                      meta={**source.meta(), "disclaimer": DISCLAIMER})
+    write_bytes_atomic(path, docx_bytes(tables))
+    return [path]
+
+
+def docx_bytes(tables: TableSet) -> bytes:
+    """The Word document of the ``chronology`` table."""
+    table = tables.tables["chronology"]
     from docx import Document
     from docx.shared import Pt
 
@@ -61,6 +85,4 @@ def write_docx(tables: TableSet, folder: Path) -> list[Path]:
     doc.add_paragraph(_text(tables.meta.get("disclaimer") or ""))
     buf = io.BytesIO()
     doc.save(buf)
-    path = folder / "chronology.docx"
-    write_bytes_atomic(path, buf.getvalue())
-    return [path]
+    return buf.getvalue()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["header_text", "sheet_title", "write_xlsx"]
+__all__ = ["header_text", "sheet_title", "write_xlsx", "xlsx_bytes"]
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -98,6 +98,14 @@ def _cell(sheet: Worksheet, value: Any, as_date: bool = False, wrap: bool = Fals
 
 @register("xlsx", "one Excel workbook, a sheet per table, laid out for reading")
 def write_xlsx(tables: TableSet, folder: Path) -> list[Path]:
+    path = folder / f"{tables.workbook}.xlsx"
+    write_bytes_atomic(path, xlsx_bytes(tables))
+    return [path]
+
+
+def xlsx_bytes(tables: TableSet, headers: dict[str, str] | None = None) -> bytes:
+    """The workbook of ``tables``, a sheet each; ``headers`` maps a column to the header
+    shown (default: :func:`header_text`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, NamedStyle
     from openpyxl.utils import get_column_letter
@@ -108,7 +116,8 @@ def write_xlsx(tables: TableSet, folder: Path) -> list[Path]:
     book.add_named_style(NamedStyle(name=_WRAPPED, alignment=top))
     for name, table in tables.tables.items():
         sheet = book.create_sheet(title=sheet_title(name))
-        widths = [len(header_text(c)) for c in table.columns]
+        shown = [(headers or {}).get(c) or header_text(c) for c in table.columns]
+        widths = [len(h) for h in shown]
         for row in table.rows:
             for n, column in enumerate(table.columns):
                 text = str(_shown(row.get(column)))
@@ -118,7 +127,7 @@ def write_xlsx(tables: TableSet, folder: Path) -> list[Path]:
                 max(8, min(width + 2, _MAX_WIDTH))
         wrap = [width > _MAX_WIDTH - 2 for width in widths]
         sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, header_text(c), bold=True) for c in table.columns])
+        sheet.append([_cell(sheet, h, bold=True) for h in shown])
         for row in table.rows:
             sheet.append([_cell(sheet, row.get(c), c in DATE_COLUMNS, wrap[n])
                           for n, c in enumerate(table.columns)])
@@ -126,9 +135,7 @@ def write_xlsx(tables: TableSet, folder: Path) -> list[Path]:
         sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
     buf = io.BytesIO()
     book.save(buf)
-    path = folder / f"{tables.workbook}.xlsx"
-    write_bytes_atomic(path, buf.getvalue())
-    return [path]
+    return buf.getvalue()
 
 
 def _shown(value: Any) -> Any:

@@ -22,9 +22,9 @@ from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
 from .validation import pydantic_problems
 from .vocabulary import Vocabulary, load_vocabulary
-from .yamlsafe import Document, read_yaml
+from .yamlsafe import Document, parse_yaml, read_yaml
 
-__all__ = ["check_case_file", "load_case"]
+__all__ = ["check_case_file", "check_case_text", "load_case"]
 
 _TOP_KEYS = ["casebook", "case", *SECTIONS]
 _REQUIRED = ["casebook", "case", "sources", "events"]
@@ -145,6 +145,15 @@ def load_case(path: str | Path, *, vocabulary: Vocabulary | None = None,
         raise CasefileError(problems)
     return Case(path=p.resolve(), display_path=doc.path, file=casefile, vocabulary=vocab,
                 registry=reg, raw=doc.raw)
+
+
+def check_case_text(text: str, path: str) -> list[Problem]:
+    """Every problem of case-file text not yet written anywhere (``path`` names it in the
+    problems) — so a generated file is proven to load before it is written."""
+    doc, problems = parse_yaml(text, path)
+    if problems:
+        return problems
+    return _check(doc, load_vocabulary(), load_registry())[1]
 
 
 def check_case_file(path: str | Path) -> list[Problem]:

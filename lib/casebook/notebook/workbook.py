@@ -22,6 +22,8 @@ from ..engine.consequences import Consequences, consequences, discovery_list
 from ..engine.findings import DISCLAIMER, evaluate
 from ..engine.protocols import Protocol, select_protocols
 from ..exports import Table, TableSet, export
+from ..exports.case_export import CaseExport
+from ..exports.case_workbook import write_case_xlsx
 from ..model.case import Case
 from ..model.load import load_case
 from ..paths import resolve
@@ -376,9 +378,10 @@ class Workbook:
     def export(self, folder: str | Path) -> list[Path]:
         """The report's tables — chronology, findings, sources, cast, evidence, disputes,
         discovery — as CSV files (source ids, for programs), one workbook of seven sheets
-        (``workbook.xlsx``, for people) and the chronology in Word; and summary.json (the
-        counts a batch index shows). Only for the audiences that get exports
-        (data/audiences.yaml). Returns the files written."""
+        (``workbook.xlsx``, for people) and the chronology in Word; summary.json (the
+        counts a batch index shows); and ``case.xlsx``, the case itself in the layout
+        ``casebook import`` reads, to edit and import back (refused when redacted). Only for
+        the audiences that get exports (data/audiences.yaml). Returns the files written."""
         if not folder or not self.viewer.sees("exports"):
             return []
         frames = {
@@ -402,4 +405,7 @@ class Workbook:
                           workbook="workbook", summary=case_summary(self.case, self.findings),
                           meta={"case": self.case.id, "title": self.case.title,
                                 "lens": self.lens, "disclaimer": DISCLAIMER})
-        return export(tables, folder, ("csv", "xlsx", "docx", "summary"))
+        written = export(tables, folder, ("csv", "xlsx", "docx", "summary"))
+        editable = CaseExport(self.case, self.protocols, self.lens, self.as_of, self.viewer,
+                              self.redact)
+        return written + write_case_xlsx(editable, Path(folder) / "case.xlsx")
