@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .case import Case
-from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo
+from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo, Teaching
 from .definitions import protocol_rule_ids
 from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
@@ -26,7 +26,7 @@ from .yamlsafe import Document, read_yaml
 
 __all__ = ["check_case_file", "load_case"]
 
-_TOP_KEYS = ["casebook", "case", *SECTIONS]
+_TOP_KEYS = ["casebook", "case", *SECTIONS, "teaching"]
 _REQUIRED = ["casebook", "case", "sources", "events"]
 
 
@@ -69,7 +69,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
                               "'casebook: 1'")]
     if not isinstance(data, dict):
         return None, [doc.problem((), "a case file is a mapping of sections (casebook, case, "
-                                  "sources, actors, evidence, events, exercises)")]
+                                  "sources, actors, evidence, events, exercises, teaching)")]
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(doc.problem((key,), f"unknown section {key!r}; expected one of: "
@@ -85,6 +85,8 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
 
     info = _validate(CaseInfo, data["case"], doc, ("case",), problems) if "case" in data \
         else None
+    teaching = _validate(Teaching, data["teaching"], doc, ("teaching",), problems) \
+        if data.get("teaching") is not None else None
     items: dict[str, dict[Any, Any]] = {}
     for section, (shape, model) in SECTIONS.items():
         value = data.get(section)
@@ -116,6 +118,8 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
     checker.check_evidence(items["evidence"])
     checker.check_events(items["events"])
     checker.check_exercises(items["exercises"], protocol_rule_ids())
+    if teaching is not None:
+        checker.check_teaching(teaching, items["events"], items["exercises"])
     if not problems and not checker.problems:
         checker.check_graph(items["evidence"], items["events"])
     problems.extend(checker.problems)
@@ -129,6 +133,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
         evidence=items["evidence"],
         events=list(items["events"].values()),
         exercises=list(items["exercises"].values()),
+        teaching=teaching,
     )
     return casefile, []
 
