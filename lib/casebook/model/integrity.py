@@ -34,7 +34,7 @@ from .casefile import (
     Evidence,
     Exercise,
     Source,
-    Teaching,
+    TeachingPoint,
 )
 from .dates import DateSyntaxError, Edtf, hull, parse_edtf
 from .quantities import QuantitySyntaxError, parse_quantity
@@ -255,19 +255,17 @@ class IntegrityChecker:
                     self.add((*at, "rules", j), f"no rule {rule!r} in data/protocols/",
                              suggestion=suggest(rule, rule_ids or frozenset()))
 
-    def check_teaching(self, teaching: Teaching, events: Mapping[int, Event],
+    def check_teaching(self, points: Mapping[int, TeachingPoint], events: Mapping[int, Event],
                        exercises: Mapping[int, Exercise]) -> None:
         """A lesson's points name events of this file, once each, in time order, not
-        background, at most ``max_points``; the exercises they list exist."""
+        background; the exercises they list exist. (How many there may be is checked with
+        their shape.)"""
         at: FieldPath = ("teaching",)
         by_id = {ev.id: ev for ev in events.values()}
         exercise_ids = {ex.id for ex in exercises.values() if ex.id}
-        if len(teaching.points) > teaching.max_points:
-            self.add((*at, "points"), f"{len(teaching.points)} decision points; at most "
-                     f"{teaching.max_points} (raise 'max_points' to allow more)")
         seen: dict[str, int] = {}
         previous: tuple[int, str] | None = None
-        for i, point in enumerate(teaching.points):
+        for i, point in points.items():
             where: FieldPath = (*at, "points", i)
             if not self.ref((*where, "at"), point.at, self.event_ids, "event"):
                 continue
@@ -280,6 +278,7 @@ class IntegrityChecker:
             if ev is not None and ev.context:
                 self.add((*where, "at"), f"{point.at!r} is background (context: true), not a "
                          "step anyone decided; choose a step of the case")
+                continue
             if previous is not None and point.at in self.dates and previous[1] in self.dates \
                     and self._after(previous[1], point.at):
                 self.add((*where, "at"), f"{point.at!r} came definitely before "

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .case import Case
-from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo, Teaching
+from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo, Teaching, TeachingPoint
 from .definitions import protocol_rule_ids
 from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
@@ -47,6 +47,27 @@ def _validate(model: type[BaseModel], value: Any, doc: Document, at: FieldPath,
             return model.model_validate(known)
         except ValidationError:
             return None
+
+
+def _teaching(value: Any, doc: Document, problems: list[Problem]
+              ) -> tuple[Teaching | None, dict[int, TeachingPoint]]:
+    """The lesson, and its decision points by their place in the file: each point is
+    validated on its own, so one bad point hides none of the others' mistakes."""
+    if not isinstance(value, dict) or not isinstance(value.get("points", []), list):
+        whole = _validate(Teaching, value, doc, ("teaching",), problems)
+        return whole, dict(enumerate(whole.points)) if whole else {}
+    raw_points = value.get("points", [])
+    points = {i: p for i, raw in enumerate(raw_points)
+              if (p := _validate(TeachingPoint, raw, doc, ("teaching", "points", i), problems))}
+    rest = _validate(Teaching, {k: v for k, v in value.items() if k != "points"}, doc,
+                     ("teaching",), problems)
+    if rest is None:
+        return None, points
+    if len(raw_points) > rest.max_points:
+        problems.append(doc.problem(("teaching", "points"), f"{len(raw_points)} decision "
+                                    f"points; at most {rest.max_points} (raise 'max_points' "
+                                    "to allow more)"))
+    return rest.model_copy(update={"points": list(points.values())}), points
 
 
 def _raw_ids(data: dict[str, Any]) -> dict[str, set[str]]:
@@ -85,8 +106,8 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
 
     info = _validate(CaseInfo, data["case"], doc, ("case",), problems) if "case" in data \
         else None
-    teaching = _validate(Teaching, data["teaching"], doc, ("teaching",), problems) \
-        if data.get("teaching") is not None else None
+    teaching, points = _teaching(data["teaching"], doc, problems) \
+        if data.get("teaching") is not None else (None, {})
     items: dict[str, dict[Any, Any]] = {}
     for section, (shape, model) in SECTIONS.items():
         value = data.get(section)
@@ -119,7 +140,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
     checker.check_events(items["events"])
     checker.check_exercises(items["exercises"], protocol_rule_ids())
     if teaching is not None:
-        checker.check_teaching(teaching, items["events"], items["exercises"])
+        checker.check_teaching(points, items["events"], items["exercises"])
     if not problems and not checker.problems:
         checker.check_graph(items["evidence"], items["events"])
     problems.extend(checker.problems)
