@@ -257,6 +257,17 @@ def _write_page(folder: Path, final: Path, nb: Any, viewer: Audience, label: str
     (folder / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
 
 
+def _numbered_standards(inputs: dict[str, Path]) -> dict[str, Path]:
+    """The inputs with each standard's file named by its number, not its name."""
+    out, n = {}, 0
+    for name, path in inputs.items():
+        if name.startswith("protocol "):
+            n += 1
+            name = f"standard {n}"
+        out[name] = path
+    return out
+
+
 def _lesson_notebook(template: Path, scratch: Path, case: Any, **params: Any) -> Path:
     """The notebook expanded to one cell per decision point of ``case``'s lesson, written
     into ``scratch`` under the template's name."""
@@ -363,8 +374,10 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
             _filter_cells(nb, viewer)
-            stamp = provenance(report_inputs(notebook, {"case file": case_path}), lens, as_of,
-                               audience, redact, {"case file": case_digest})
+            inputs = report_inputs(notebook, {"case file": case_path})
+            if not viewer.sees("input-names"):
+                inputs = _numbered_standards(inputs)
+            stamp = provenance(inputs, lens, as_of, audience, redact, {"case file": case_digest})
             if redactor:  # names never reach the page, the stamp or the notebook's metadata
                 _scrub(nb, redactor)
                 stamp = redactor.deep(stamp)
