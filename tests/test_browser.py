@@ -442,12 +442,16 @@ def test_hostile_case_text_is_shown_never_run(browser: Any, variant: str,
                    and not re.match(r"https?://", a["href"])]
         assert foreign == [], f"links that are neither in-page nor http(s): {foreign}"
         assert any(a["href"] and a["href"].startswith("https://example.org/") for a in links)
+        # the trainer's answers open on a click: open them all, so their text is read too
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.wait_for_timeout(300)  # a planted handler of the opened text gets its chance
+        assert page.evaluate(_PWNED) is None, "a payload ran"
         text = page.evaluate("document.body.innerText")
         missing = [p for p in PAYLOADS if p not in text]
         assert missing == [], f"payloads dropped instead of escaped: {missing}"
         assert view.errors() == [], view.errors()
     if variant == "hostile_trainer":
-        assert "Model answer." in text
+        assert "Model answer 2.1." in text  # the lineup exercise, opened
 
 
 @pytest.mark.parametrize("url", [
