@@ -177,3 +177,38 @@ def test_teaching_yaml_names_facts_of_the_vocabulary() -> None:
     vocab = load_vocabulary()
     assert set(rules.hindsight_facts) <= set(vocab.facts)
     assert set(rules.decision_stages) <= set(vocab.stages)
+
+
+def test_casebook_lesson_writes_the_notebook_to_step_through(tmp_path: Path, capsys) -> None:
+    from casebook.cli import main
+
+    out = tmp_path / "lesson.ipynb"
+    assert main(["lesson", str(AUTHORED), "-o", str(out), "--audience", "student"]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    nb = nbformat.read(out, as_version=4)
+    raw = yaml.safe_load(AUTHORED.read_text(encoding="utf-8"))
+    assert [c.metadata["casebook"]["event"] for c in decision_cells(nb)] == \
+        [p["at"] for p in raw["teaching"]["points"]]
+    params = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert f'case: str = "{AUTHORED}"' in params and 'audience: str = "student"' in params
+    assert main(["lesson", str(FIXTURES / "invalid" / "teaching--error.yaml"), "-o",
+                 str(tmp_path / "x.ipynb")]) == 2
+    assert "teaching.points[2].at: no event with id 'lineupp'" in capsys.readouterr().err
+    assert main(["lesson", str(AUTHORED), "-o", str(tmp_path / "y.ipynb"), "--audience",
+                 "counsel"]) == 2
+    assert not (tmp_path / "x.ipynb").exists() and not (tmp_path / "y.ipynb").exists()
+
+
+def test_a_students_notebook_holds_nothing_of_the_whole_case(tmp_path: Path) -> None:
+    from casebook.run.lesson import write_lesson_notebook
+
+    nb = nbformat.read(write_lesson_notebook(AUTHORED, tmp_path / "s.ipynb",
+                                             audience="student"), as_version=4)
+    sources = "\n".join(c.source for c in nb.cells)
+    for call in ("wb.summary()", "wb.chronology()", "wb.timeline()", "wb.key_violations()",
+                 "wb.sources()", "wb.export("):
+        assert call not in sources, call
+    assert "lesson.show(3)" in sources and "lesson.discussion()" in sources
+    trainer = nbformat.read(write_lesson_notebook(AUTHORED, tmp_path / "t.ipynb"),
+                            as_version=4)
+    assert "wb.chronology()" in "\n".join(c.source for c in trainer.cells)

@@ -22,6 +22,7 @@ __all__ = ["EXPAND", "answer_key", "decision_cells", "lesson_notebook", "lesson_
 
 if TYPE_CHECKING:
     from ..model.case import Case
+    from ..views.audience import Audience
 
 #: The ``casebook.expand`` metadata of the cell that becomes one cell per decision point.
 EXPAND = "decision-points"
@@ -31,14 +32,18 @@ def _expanded(cell: Any) -> bool:
     return bool(cell.get("metadata", {}).get("casebook", {}).get("expand") == EXPAND)
 
 
-def lesson_notebook(template: Any, points: Sequence[tuple[int, str]]) -> Any:
+def lesson_notebook(template: Any, points: Sequence[tuple[int, str]],
+                    viewer: Audience | None = None) -> Any:
     """A copy of ``template`` (the case-study notebook, an nbformat node) with its
-    decision-point cell replaced by one cell per ``(number, event id)``."""
+    decision-point cell replaced by one cell per ``(number, event id)``; with ``viewer``, only
+    the cells that audience sees (a student's notebook holds nothing of the whole case)."""
     import nbformat
 
     nb = copy.deepcopy(template)
     cells = []
     for cell in nb.cells:
+        if viewer is not None and not viewer.keeps_cell(cell.metadata.get("tags", [])):
+            continue
         if not _expanded(cell):
             cells.append(cell)
             continue
@@ -82,13 +87,14 @@ def write_lesson_notebook(case: str | Path, out: str | Path, *, protocols: str =
     from ..atomic import write_text_atomic
     from ..model.load import load_case
     from ..paths import repo_root, resolve
+    from ..views.audience import audience as audience_named
     from .inputs import CASE_NOTEBOOK
 
     path = resolve(case)
     points = lesson_points(load_case(path), protocols=protocols, lens=lens, as_of=as_of,
                            audience=audience, redact=redact)
     template = nbformat.read(repo_root() / CASE_NOTEBOOK, as_version=4)
-    nb = lesson_notebook(template, points)
+    nb = lesson_notebook(template, points, audience_named(audience))
     values = {"case": str(path), "protocols": protocols, "lens": lens, "as_of": as_of or "",
               "audience": audience, "redact": redact}
     for cell in nb.cells:

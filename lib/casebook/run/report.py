@@ -268,14 +268,16 @@ def _numbered_standards(inputs: dict[str, Path]) -> dict[str, Path]:
     return out
 
 
-def _lesson_notebook(template: Path, scratch: Path, case: Any, **params: Any) -> Path:
-    """The notebook expanded to one cell per decision point of ``case``'s lesson, written
-    into ``scratch`` under the template's name."""
+def _lesson_notebook(template: Path, scratch: Path, case: Any, viewer: Audience,
+                     **params: Any) -> Path:
+    """The notebook expanded to one cell per decision point of ``case``'s lesson, only the
+    cells ``viewer`` sees, written into ``scratch`` under the template's name."""
     import nbformat
 
     from .lesson import lesson_notebook, lesson_points
 
-    nb = lesson_notebook(nbformat.read(template, as_version=4), lesson_points(case, **params))
+    nb = lesson_notebook(nbformat.read(template, as_version=4), lesson_points(case, **params),
+                         viewer)
     out = scratch / template.name
     nbformat.write(nb, out)
     return out
@@ -368,9 +370,9 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         scratch = Path(tempfile.mkdtemp(prefix=temp_prefix("lesson"))) \
             if "teaching" in viewer.sections else None
         if scratch is not None:  # the classroom: one cell per decision point
-            notebook = _lesson_notebook(notebook, scratch, loaded, protocols=protocols,
-                                        lens=lens, as_of=as_of, audience=audience,
-                                        redact=redact)
+            notebook = _lesson_notebook(notebook, scratch, loaded, viewer,
+                                        protocols=protocols, lens=lens, as_of=as_of,
+                                        audience=audience, redact=redact)
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
             _filter_cells(nb, viewer)
