@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from IPython.display import display
 
 from ..engine.findings import DISCLAIMER
@@ -123,8 +124,7 @@ class Classroom:
                 f"{escape(self._text(point.heading))} ({escape(point.date)})</h2>"
                 + _para(self._text(point.summary)))
         key = graph_key(cut)
-        after = table_html(__import__("pandas").DataFrame(key, columns=["number", "node"])) \
-            if key else ""
+        after = table_html(pd.DataFrame(key, columns=["number", "node"])) if key else ""
         figures: list[Html | Figure] = [
             Figure(timeline_figure(cut, None, redact=redact, show_verdicts=False), "timeline"),
             Figure(graph_figure(cut, None, redact=redact, show_fr=False, show_verdicts=False),

@@ -250,18 +250,19 @@ class Workbook:
     def timeline(self, upto: str | None = None) -> Figure:
         from ..views.timeline import timeline_figure
 
-        found = self.findings if self.viewer.sees("figure-verdicts") else None
-        return Figure(timeline_figure(self.case, found, upto=upto, redact=self.redact),
-                      "timeline")
+        verdicts = self.viewer.sees("figure-verdicts")
+        return Figure(timeline_figure(self.case, self.findings if verdicts else None, upto=upto,
+                                      redact=self.redact, show_verdicts=verdicts), "timeline")
 
     def graph(self, upto: str | None = None) -> Figure:
         from ..views.graph_figure import graph_figure, graph_key
 
-        found = self.findings if self.viewer.sees("figure-verdicts") else None
+        verdicts = self.viewer.sees("figure-verdicts")
         key = graph_key(self.case)
         after = table_html(pd.DataFrame(key, columns=["number", "node"])) if key else ""
-        return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact,
-                                   show_fr=self.viewer.sees("fr-derivation")), "graph", after)
+        return Figure(graph_figure(self.case, self.findings if verdicts else None, upto=upto,
+                                   redact=self.redact, show_fr=self.viewer.sees("fr-derivation"),
+                                   show_verdicts=verdicts), "graph", after)
 
     def findings_by_step(self) -> Html:
         """The failures and open questions, by step, each reason once, in words."""
