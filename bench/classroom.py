@@ -2,9 +2,10 @@
 
 Run: ``.venv/bin/python bench/classroom.py [--sizes 50,500,2000] [--runs 1]``. Each run renders
 one report of a synthetic case (``casebook.testing.synth.synth_case``) in a fresh process, as
-``casebook report`` does, and reports the wall time of the render (kernel start included), the
-notebook's execution, the time the lesson's decision-point cells took, the page's size and the
-trainer/counsel ratio. Prints a Markdown table for docs/benchmarks.md.
+``casebook report`` does, and reports the wall time of the render (kernel start included), its
+CPU time (the process and the kernel it started: steadier than wall time on a shared machine),
+the time the lesson's decision-point cells took, the page's size and the trainer/counsel
+ratios. Prints a Markdown table for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from casebook.testing.synth import synth_case
 
 _ONE_RUN = """
-import json, sys, time
+import json, resource, sys, time
 import nbformat
 from casebook.run.report import render_report
 t = time.perf_counter()
@@ -31,8 +32,11 @@ wall = time.perf_counter() - t
 nb = nbformat.read(r.folder / "case-study.ipynb", as_version=4)
 points = [c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells
           if "decision_point" in c.metadata.get("casebook", {})]
-print(json.dumps({"render": wall, "execute": r.seconds["execute"], "points": len(points),
-                  "point cells": sum(points), "html": r.html.stat().st_size}))
+cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF,
+          resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime"))
+print(json.dumps({"render": wall, "cpu": cpu, "execute": r.seconds["execute"],
+                  "points": len(points), "point cells": sum(points),
+                  "html": r.html.stat().st_size}))
 """
 
 
@@ -50,8 +54,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}; median of {args.runs} run(s)")
-    print("| events | counsel render | trainer render | ratio | trainer: decision points "
-          "(their cells) | page size counsel / trainer |")
+    print("| events | counsel: wall (CPU) | trainer: wall (CPU) | ratio wall (CPU) | trainer: "
+          "decision points (their cells) | page size counsel / trainer |")
     print("|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -63,8 +67,9 @@ def main() -> None:
             med = {aud: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                    for aud, runs in rows.items()}
             c, t = med["counsel"], med["trainer"]
-            print(f"| {case.events} | {c['render']:.1f} s | {t['render']:.1f} s | "
-                  f"{t['render'] / c['render']:.2f} | {int(t['points'])} "
+            print(f"| {case.events} | {c['render']:.1f} s ({c['cpu']:.1f} s) | "
+                  f"{t['render']:.1f} s ({t['cpu']:.1f} s) | {t['render'] / c['render']:.2f} "
+                  f"({t['cpu'] / c['cpu']:.2f}) | {int(t['points'])} "
                   f"({t['point cells']:.1f} s) | {c['html'] / 1e6:.1f} / "
                   f"{t['html'] / 1e6:.1f} MB |", flush=True)
 
