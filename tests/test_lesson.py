@@ -212,3 +212,18 @@ def test_a_students_notebook_holds_nothing_of_the_whole_case(tmp_path: Path) -> 
     trainer = nbformat.read(write_lesson_notebook(AUTHORED, tmp_path / "t.ipynb"),
                             as_version=4)
     assert "wb.chronology()" in "\n".join(c.source for c in trainer.cells)
+
+
+def test_a_redacted_lesson_names_no_private_person() -> None:
+    from tests.conftest import identity_leaks
+
+    for audience in ("student", "trainer"):
+        lesson = Classroom.open(WILLIAMS, audience=audience, redact=True)
+        text = lesson.introduction().markup + lesson.discussion().markup + "".join(
+            p.markup if hasattr(p, "markup") else str(p.fig.to_dict())
+            for n in lesson.numbers for p in lesson.parts(n))
+        assert "Decision point 2:" in text
+        assert identity_leaks(text, WILLIAMS) == [], audience
+    plain = Classroom.open(WILLIAMS, audience="student")
+    text = "".join(p.markup for p in plain.parts(1) if hasattr(p, "markup"))
+    assert identity_leaks(text, WILLIAMS)  # the check does find the name when not redacted
