@@ -9,16 +9,12 @@ execute nothing, link nowhere but http(s), and show its payloads as text.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import html
 import json
-import os
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -29,6 +25,7 @@ import yaml
 from casebook import CasefileError, load_case
 from tests.browser import BrowserPage, launch_chromium, open_page
 from tests.conftest import FIXTURES, WILLIAMS, identity_leaks
+from tests.reports import render_once as _render
 
 HOSTILE = FIXTURES / "cases" / "hostile-input--valid.yaml"
 NAME_FORMS = FIXTURES / "redaction" / "name-forms--redacted.yaml"
@@ -49,43 +46,6 @@ FIGURE_TIMEOUT_MS = 60_000
 # ------------------------------------------------------------------------------ rendering
 
 
-def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The run's temporary root: shared by the xdist workers of one run, never across runs."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _render(tmp_path_factory: pytest.TempPathFactory, case: Path, audience: str,
-            redact: bool = False) -> Path:
-    """The report folder of one variant, rendered once per run whichever worker asks first."""
-    from casebook.run.report import render_report
-
-    variant = f"{case.stem}-{audience}-then{'-redacted' if redact else ''}"
-    # a neutral folder name: the path of a redacted report must not name anyone either
-    key = "variant-" + hashlib.sha256(variant.encode()).hexdigest()[:12]
-    shared = _shared_dir(tmp_path_factory) / "casebook-reports"
-    shared.mkdir(exist_ok=True)
-    done = shared / f"{key}.json"
-    with _locked(shared / f"{key}.lock"):
-        if done.exists():
-            return Path(json.loads(done.read_text())["folder"])
-        result = render_report(case, shared / key, audience=audience, lens="then",
-                               redact=redact)
-        done.write_text(json.dumps({"folder": str(result.folder),
-                                    "seconds": result.seconds}))
-        return result.folder
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     with launch_chromium() as chromium:
@@ -99,7 +59,7 @@ def williams_counsel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def williams_student(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _render(tmp_path_factory, WILLIAMS, "student")
+    return _render(tmp_path_factory, WILLIAMS, "student", pdf=True)  # with its handout
 
 
 @pytest.fixture(scope="session")
@@ -282,7 +242,7 @@ def test_report_draws_every_figure_offline(browser: Any, variant: str,
         assert "timeline" in ids and "graph" in ids, ids
     if variant == "williams_student":  # what the student sees on screen
         exercises = load_case(WILLIAMS).file.exercises
-        assert "Question." in text
+        assert "Question 1.1." in text and "Decision point 1:" in text
         for ex in exercises:
             assert _words(ex.question)[:120] in text, f"question not shown: {ex.question!r}"
             assert _words(ex.answer)[:120] not in text, f"answer shown: {ex.answer!r}"
@@ -311,18 +271,18 @@ def test_student_edition_holds_no_answer_and_no_finding(williams_student: Path) 
     outline.close()
     headings = {t.replace("↑ contents", "").strip("¶ ") for tag, t in outline.texts
                 if tag[0] == "h"}
-    assert "Chronology" in headings, headings  # the parser does see the headings
+    assert "Discussion" in headings, headings  # the parser does see the headings
+    assert any(h.startswith("Decision point 1:") for h in headings), headings
     findings = {"Key findings", "Findings by standard", "Failure chains", "Discovery list",
-                "Then, now, best"}
-    assert not findings & headings, findings & headings
+                "Then, now, best", "Chronology", "Summary", "Exhibit list"}
+    assert not findings & headings, findings & headings  # nothing of the whole case
     columns = {t.lower() for tag, t in outline.texts if tag == "th"}
-    assert "when" in columns, columns  # the chronology table is there
     assert not {"rule", "rule_title", "explanation", "violations", "basis"} & columns, columns
     names = sorted(p.name for p in williams_student.iterdir())
     leaked = [n for n in names if n.endswith((".ipynb", ".csv", ".xlsx"))
-              or n.startswith(("case-study", "findings", "chronology"))]
+              or n.startswith(("case-study", "findings", "chronology", "answer"))]
     assert leaked == [], f"student folder holds teacher material: {names}"
-    assert "report.html" in names and "provenance.json" in names
+    assert names == ["provenance.json", "report.html", "report.pdf"], names
 
 
 # ------------------------------------------------------------------------------ redaction
@@ -482,12 +442,16 @@ def test_hostile_case_text_is_shown_never_run(browser: Any, variant: str,
                    and not re.match(r"https?://", a["href"])]
         assert foreign == [], f"links that are neither in-page nor http(s): {foreign}"
         assert any(a["href"] and a["href"].startswith("https://example.org/") for a in links)
+        # the trainer's answers open on a click: open them all, so their text is read too
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.wait_for_timeout(300)  # a planted handler of the opened text gets its chance
+        assert page.evaluate(_PWNED) is None, "a payload ran"
         text = page.evaluate("document.body.innerText")
         missing = [p for p in PAYLOADS if p not in text]
         assert missing == [], f"payloads dropped instead of escaped: {missing}"
         assert view.errors() == [], view.errors()
     if variant == "hostile_trainer":
-        assert "Model answer." in text
+        assert "Model answer 2.1." in text  # the lineup exercise, opened
 
 
 @pytest.mark.parametrize("url", [

@@ -285,3 +285,105 @@ def test_notebook_runs_in_jupyterlab_and_draws_its_figures(tmp_path: Path) -> No
         assert view.page_errors == [], view.page_errors
         outside = [u for u in view.blocked if not u.startswith(lab.url)]
         assert outside == [], f"JupyterLab tried to reach the network: {outside}"
+
+
+# A trainer steps through the classroom notebook: each decision point is one cell, run alone.
+_LESSON_OPEN = """(name) => {
+    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    return !!(w && w.context && w.context.path === name && w.sessionContext
+              && w.content && w.content.widgets.length > 0);
+}"""
+_RUN_CELL = """async (i) => {
+    const w = jupyterapp.shell.currentWidget;
+    await w.context.ready;
+    await w.sessionContext.ready;
+    w.content.activeCellIndex = i;
+    window.__casebookCell = null;
+    jupyterapp.commands.execute('notebook:run-cell').then(
+        r => { window.__casebookCell = 'done:' + r; },
+        e => { window.__casebookCell = 'failed:' + e; });
+    return w.content.activeCellIndex;
+}"""
+_CELL_DONE = """(i) => {
+    const w = jupyterapp.shell.currentWidget;
+    const k = w.sessionContext.session?.kernel;
+    const c = w.content.widgets[i];
+    return window.__casebookCell !== null && !!k && k.status === 'idle'
+        && c.model.executionCount !== null;
+}"""
+_CELL_STATE = """(i) => {
+    const c = jupyterapp.shell.currentWidget.content.widgets[i];
+    return {count: c.model.executionCount, outputs: c.model.outputs.toJSON(),
+            plots: [...c.node.querySelectorAll('.js-plotly-plot')]
+                .filter(d => d.querySelector('.main-svg')).length,
+            text: c.node.innerText};
+}"""
+
+
+def _outputs_text(outputs: list[dict[str, Any]]) -> str:
+    return " ".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_trainer_steps_through_the_decision_points_one_cell_at_a_time(tmp_path: Path) -> None:
+    import nbformat
+
+    from casebook.run.lesson import write_lesson_notebook
+
+    require_chromium()
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    notebook = write_lesson_notebook(ROOT / "casefile" / "williams-shinola.yaml",
+                                     folder / "lesson.ipynb", audience="trainer")
+    nb = nbformat.read(notebook, as_version=4)
+    first = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and ("setup" in c.metadata.get("tags", []) or
+                                           c.source.startswith("lesson = "))]
+    points = [(i, c.metadata["casebook"]) for i, c in enumerate(nb.cells)
+              if "decision_point" in c.metadata.get("casebook", {})]
+    assert len(first) == 2 and len(points) >= 4
+    with jupyterlab(folder) as lab, launch_chromium() as browser, \
+            open_page(browser, allow=local_server(lab.port), viewport=(1400, 1000)) as view:
+        page = view.page
+
+        def run(index: int) -> dict[str, Any]:
+            page.evaluate(_RUN_CELL, index)
+            page.wait_for_function(_CELL_DONE, arg=index, timeout=RUN_TIMEOUT_S * 1000,
+                                   polling=250)
+            state: dict[str, Any] = page.evaluate(_CELL_STATE, index)
+            errors = [o for o in state["outputs"] if o.get("output_type") == "error"]
+            assert errors == [], (index, errors)
+            return state
+
+        try:
+            page.goto(f"{lab.url}/lab/tree/lesson.ipynb?reset&token={lab.token}",
+                      wait_until="domcontentloaded")
+            page.wait_for_function(_LESSON_OPEN, arg="lesson.ipynb", timeout=90_000,
+                                   polling=250)
+            page.wait_for_function(_KERNEL_IDLE, timeout=90_000, polling=250)
+            for index in [i for i, c in enumerate(nb.cells)
+                          if "parameters" in c.metadata.get("tags", [])] + first:
+                run(index)
+            for k, (index, meta) in enumerate(points):
+                for later, _meta in points[k:]:  # nothing shown yet from here on
+                    assert page.evaluate(_CELL_STATE, later)["outputs"] == [], later
+                state = run(index)
+                markup = _outputs_text(state["outputs"])
+                heading = (f'data-event="{meta["event"]}" data-decision-point='
+                           f'"{meta["decision_point"]}">Decision point {meta["decision_point"]}:')
+                assert heading in markup, markup[:300]
+                assert f"Decision point {meta['decision_point']}:" in state["text"]
+                page.wait_for_function(
+                    "(i) => [...jupyterapp.shell.currentWidget.content.widgets[i].node"
+                    ".querySelectorAll('.js-plotly-plot')].filter(d => d.querySelector("
+                    "'.main-svg')).length >= 2", arg=index, timeout=30_000, polling=250)
+                if k == 1:
+                    page.locator(".jp-Cell").nth(index).scroll_into_view_if_needed()
+                    view.screenshot("jupyterlab-decision-point")
+        except Exception:
+            view.screenshot("jupyterlab-lesson-failure")
+            raise
+        assert view.page_errors == [], view.page_errors
+        outside = [u for u in view.blocked if not u.startswith(lab.url)]
+        assert outside == [], f"JupyterLab tried to reach the network: {outside}"

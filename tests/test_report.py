@@ -63,7 +63,8 @@ def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> No
                          "workbook.xlsx", "case.xlsx", "chronology.docx", "chronology.csv",
                          "findings.csv",
                          "sources.csv", "cast.csv", "evidence.csv", "disputes.csv",
-                         "facts.csv", "discovery.csv"}
+                         "facts.csv", "discovery.csv"} | (
+                             {"answer-key.html"} if audience == "trainer" else set())
     assert {p.name for p in reports["student"].iterdir()} == {"report.html", "provenance.json"}
     assert reports["counsel"].name == variant_name("counsel", "then", None, False)
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["audiences_path", "case_files", "casefile_dir", "data_dir", "patterns_path",
-           "protocols_dir", "registry_path", "repo_root", "resolve", "vocabulary_path"]
+           "protocols_dir", "registry_path", "repo_root", "resolve", "teaching_path",
+           "vocabulary_path"]
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +38,10 @@ def registry_path() -> Path:
 
 def audiences_path() -> Path:
     return data_dir() / "audiences.yaml"
+
+
+def teaching_path() -> Path:
+    return data_dir() / "teaching.yaml"
 
 
 def patterns_path() -> Path:

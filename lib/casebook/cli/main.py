@@ -126,6 +126,17 @@ def _cmd_page(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_lesson(args: argparse.Namespace) -> int:
+    from ..run.lesson import write_lesson_notebook
+
+    if args.audience not in ("trainer", "student"):
+        raise _Usage("a lesson is for a trainer or a student (--audience trainer|student)")
+    print(write_lesson_notebook(args.path, args.output, protocols=_protocols(args),
+                                lens=args.lens, as_of=args.as_of, audience=args.audience,
+                                redact=args.redact))
+    return EXIT_OK
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from ..run.batch import CaseOutcome, run_batch
 
@@ -371,6 +382,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="the page to write (default: beside the notebook, .html)")
     p.set_defaults(run=_cmd_page)
+
+    p = sub.add_parser("lesson", help="write a case's classroom notebook, a cell per decision "
+                                      "point, to open in JupyterLab",
+                       description="Write the case-study notebook expanded for one case: one "
+                                   "cell per decision point of its lesson, the parameters set, "
+                                   "to step through in JupyterLab (`report --audience trainer` "
+                                   "runs the same notebook). Prints its path.")
+    p.add_argument("path", metavar="CASE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.ipynb")
+    p.add_argument("--audience", type=_audience, default="trainer",
+                   help="trainer (answers on a click) or student (default: trainer)")
+    _variant_arguments(p, audience=False)
+    p.add_argument("--redact", action="store_true", help="private persons by role only")
+    p.set_defaults(run=_cmd_lesson)
 
     p = sub.add_parser("batch", help="render reports for many case files, in parallel",
                        description="Validate every case file, then render the case-study "

@@ -35,6 +35,8 @@ __all__ = [
     "Pinpoint",
     "Source",
     "SourceRef",
+    "Teaching",
+    "TeachingPoint",
 ]
 
 FORMAT_VERSION = 1
@@ -243,6 +245,40 @@ class Exercise(_Strict):
     hint: str | None = None
 
 
+class TeachingPoint(_Strict):
+    """One decision point of a lesson: where the class stops, and what the trainer brings."""
+
+    at: str = Field(description="The event id the class stops at.")
+    heading: str | None = Field(None, max_length=80,
+                                description="What the point is called, e.g. `The face "
+                                            "search`; default: the step's name.")
+    objectives: list[str] = Field(default_factory=list,
+                                  description="What students should be able to do after it.")
+    minutes: int | None = Field(None, ge=1, le=240, description="Minutes planned for it.")
+    debrief: str | None = Field(None, description="The trainer's debrief notes (trainer "
+                                                  "edition only).")
+    exercises: list[str] = Field(default_factory=list,
+                                 description="Ids of exercises shown here, besides those whose "
+                                             "`at` is this event.")
+
+
+class Teaching(_Strict):
+    """A lesson over the case: its decision points and a title and summary that give nothing
+    away. Without it, casebook chooses the case's key steps itself."""
+
+    title: str | None = Field(None, max_length=120,
+                              description="A neutral title for students, e.g. `A watch theft "
+                                          "in Detroit, 2018`; it must not tell the outcome.")
+    summary: str | None = Field(None, description="A neutral summary: what the class starts "
+                                                  "from, nothing that happened later.")
+    max_points: int = Field(12, ge=1, le=40,
+                            description="At most this many decision points.")
+    points: list[TeachingPoint] = Field(default_factory=list,
+                                        description="The decision points, in time order; "
+                                                    "empty: casebook chooses them.")
+    notes: str | None = Field(None, description="Notes for the trainer on the whole lesson.")
+
+
 class Casefile(_Strict):
     """A whole case file."""
 
@@ -253,6 +289,8 @@ class Casefile(_Strict):
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     events: list[Event]
     exercises: list[Exercise] = Field(default_factory=list)
+    teaching: Teaching | None = Field(None, description="A lesson over the case: decision "
+                                                        "points, neutral title and summary.")
 
 
 #: The top-level sections, in file order, with the model of one item of each.

@@ -25,7 +25,17 @@ from typing import Any
 import networkx as nx
 
 from ..errors import FieldPath, Problem, suggest
-from .casefile import UNKNOWN, Actor, CaseInfo, Claim, Event, Evidence, Exercise, Source
+from .casefile import (
+    UNKNOWN,
+    Actor,
+    CaseInfo,
+    Claim,
+    Event,
+    Evidence,
+    Exercise,
+    Source,
+    TeachingPoint,
+)
 from .dates import DateSyntaxError, Edtf, hull, parse_edtf
 from .quantities import QuantitySyntaxError, parse_quantity
 from .registry import Registry
@@ -244,6 +254,40 @@ class IntegrityChecker:
                 if rule not in (rule_ids or frozenset()):
                     self.add((*at, "rules", j), f"no rule {rule!r} in data/protocols/",
                              suggestion=suggest(rule, rule_ids or frozenset()))
+
+    def check_teaching(self, points: Mapping[int, TeachingPoint], events: Mapping[int, Event],
+                       exercises: Mapping[int, Exercise]) -> None:
+        """A lesson's points name events of this file, once each, in time order, not
+        background; the exercises they list exist. (How many there may be is checked with
+        their shape.)"""
+        at: FieldPath = ("teaching",)
+        by_id = {ev.id: ev for ev in events.values()}
+        exercise_ids = {ex.id for ex in exercises.values() if ex.id}
+        seen: dict[str, int] = {}
+        previous: tuple[int, str] | None = None
+        for i, point in points.items():
+            where: FieldPath = (*at, "points", i)
+            if not self.ref((*where, "at"), point.at, self.event_ids, "event"):
+                continue
+            if point.at in seen:
+                self.add((*where, "at"), f"{point.at!r} is already decision point "
+                         f"{seen[point.at] + 1}; a step is one decision point")
+                continue
+            seen[point.at] = i
+            ev = by_id.get(point.at)
+            if ev is not None and ev.context:
+                self.add((*where, "at"), f"{point.at!r} is background (context: true), not a "
+                         "step anyone decided; choose a step of the case")
+                continue
+            if previous is not None and point.at in self.dates and previous[1] in self.dates \
+                    and self._after(previous[1], point.at):
+                self.add((*where, "at"), f"{point.at!r} came definitely before "
+                         f"{previous[1]!r} (decision point {previous[0] + 1}); list the "
+                         "points in time order",
+                         suggestion=None)
+            previous = (i, point.at)
+            for j, ex in enumerate(point.exercises):
+                self.ref((*where, "exercises", j), ex, exercise_ids, "exercise")
 
     # -- facts ---------------------------------------------------------------------------
     def sources_of(self, at: FieldPath, sources: Sequence[str]) -> None:

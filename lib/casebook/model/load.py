@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import CasebookError, CasefileError, FieldPath, Problem, display_path, suggest
 from .case import Case
-from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo
+from .casefile import FORMAT_VERSION, SECTIONS, Casefile, CaseInfo, Teaching, TeachingPoint
 from .definitions import protocol_rule_ids
 from .integrity import IntegrityChecker
 from .registry import Registry, load_registry
@@ -26,7 +26,7 @@ from .yamlsafe import Document, parse_yaml, read_yaml
 
 __all__ = ["check_case_file", "check_case_text", "load_case"]
 
-_TOP_KEYS = ["casebook", "case", *SECTIONS]
+_TOP_KEYS = ["casebook", "case", *SECTIONS, "teaching"]
 _REQUIRED = ["casebook", "case", "sources", "events"]
 
 
@@ -49,6 +49,27 @@ def _validate(model: type[BaseModel], value: Any, doc: Document, at: FieldPath,
             return None
 
 
+def _teaching(value: Any, doc: Document, problems: list[Problem]
+              ) -> tuple[Teaching | None, dict[int, TeachingPoint]]:
+    """The lesson, and its decision points by their place in the file: each point is
+    validated on its own, so one bad point hides none of the others' mistakes."""
+    if not isinstance(value, dict) or not isinstance(value.get("points", []), list):
+        whole = _validate(Teaching, value, doc, ("teaching",), problems)
+        return whole, dict(enumerate(whole.points)) if whole else {}
+    raw_points = value.get("points", [])
+    points = {i: p for i, raw in enumerate(raw_points)
+              if (p := _validate(TeachingPoint, raw, doc, ("teaching", "points", i), problems))}
+    rest = _validate(Teaching, {k: v for k, v in value.items() if k != "points"}, doc,
+                     ("teaching",), problems)
+    if rest is None:
+        return None, points
+    if len(raw_points) > rest.max_points:
+        problems.append(doc.problem(("teaching", "points"), f"{len(raw_points)} decision "
+                                    f"points; at most {rest.max_points} (raise 'max_points' "
+                                    "to allow more)"))
+    return rest.model_copy(update={"points": list(points.values())}), points
+
+
 def _raw_ids(data: dict[str, Any]) -> dict[str, set[str]]:
     ids: dict[str, set[str]] = {}
     for section, (shape, _model) in SECTIONS.items():
@@ -69,7 +90,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
                               "'casebook: 1'")]
     if not isinstance(data, dict):
         return None, [doc.problem((), "a case file is a mapping of sections (casebook, case, "
-                                  "sources, actors, evidence, events, exercises)")]
+                                  "sources, actors, evidence, events, exercises, teaching)")]
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(doc.problem((key,), f"unknown section {key!r}; expected one of: "
@@ -85,6 +106,8 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
 
     info = _validate(CaseInfo, data["case"], doc, ("case",), problems) if "case" in data \
         else None
+    teaching, points = _teaching(data["teaching"], doc, problems) \
+        if data.get("teaching") is not None else (None, {})
     items: dict[str, dict[Any, Any]] = {}
     for section, (shape, model) in SECTIONS.items():
         value = data.get(section)
@@ -116,6 +139,8 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
     checker.check_evidence(items["evidence"])
     checker.check_events(items["events"])
     checker.check_exercises(items["exercises"], protocol_rule_ids())
+    if teaching is not None:
+        checker.check_teaching(points, items["events"], items["exercises"])
     if not problems and not checker.problems:
         checker.check_graph(items["evidence"], items["events"])
     problems.extend(checker.problems)
@@ -129,6 +154,7 @@ def _check(doc: Document, vocab: Vocabulary, registry: Registry
         evidence=items["evidence"],
         events=list(items["events"].values()),
         exercises=list(items["exercises"].values()),
+        teaching=teaching,
     )
     return casefile, []
 

@@ -4,8 +4,8 @@
 that Jupyter displays (escaped HTML, or a figure bundle). The notebook only calls these and
 narrates, so a test or another notebook gets the same tables from :mod:`casebook.views`.
 Audiences: ``counsel`` (violations, consequences, basis and sources first; no exercises),
-``trainer`` (the walk-through with model answers and the rules), ``student`` (the walk-through
-with questions only — no answers, no findings).
+``trainer`` (everything, and the lesson of :mod:`casebook.notebook.lesson`), ``student`` (the
+lesson only, questions without answers — no findings, nothing of how the case ended).
 """
 
 from __future__ import annotations
@@ -76,10 +76,6 @@ class Figure:
         return bundle
 
 
-def _heading(text: str, level: int = 3) -> str:
-    return f"<h{level}>{escape(text)}</h{level}>"
-
-
 def _para(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
@@ -102,10 +98,17 @@ class Workbook:
              as_of: str | None = None, audience: str = "counsel", redact: bool = False
              ) -> Workbook:
         """Load the case and the standards named by the notebook's parameters."""
+        return cls.of(load_case(resolve(case)), protocols=protocols, lens=lens, as_of=as_of,
+                      audience=audience, redact=redact)
+
+    @classmethod
+    def of(cls, loaded: Case, protocols: str = "all", lens: str = "then",
+           as_of: str | None = None, audience: str = "counsel", redact: bool = False
+           ) -> Workbook:
+        """The workbook of a case already loaded."""
         viewer = audience_named(audience)
         if lens not in ("then", "now", "best"):
             raise ValueError(f"lens must be then, now or best, not {lens!r}")
-        loaded = load_case(resolve(case))
         protos = select_protocols(protocols)
         redactor = None
         if redact:
@@ -135,10 +138,6 @@ class Workbook:
         if self.redactor:
             frame = self.redactor.frame(frame)
         return Html(table_html(frame, **kw))
-
-    @property
-    def teaching(self) -> bool:
-        return "teaching" in self.viewer.sections
 
     # -- sections ---------------------------------------------------------------------
     def summary(self) -> Html:
@@ -253,10 +252,11 @@ class Workbook:
     def timeline(self, upto: str | None = None) -> Figure:
         from ..views.timeline import KEY_COLUMNS, timeline_figure
 
-        found = self.findings if self.viewer.sees("figure-verdicts") else None
-        fig = timeline_figure(self.case, found, upto=upto, redact=self.redact)
+        verdicts = self.viewer.sees("figure-verdicts")
+        fig = timeline_figure(self.case, self.findings if verdicts else None, upto=upto,
+                              redact=self.redact, show_verdicts=verdicts)
         key = (fig.layout.meta or {}).get("key") or []
-        columns = list(KEY_COLUMNS if found is not None else KEY_COLUMNS[:-1])
+        columns = list(KEY_COLUMNS if verdicts else KEY_COLUMNS[:-1])
         after = table_html(pd.DataFrame([row[:len(columns)] for row in key],
                                         columns=columns)) if key else ""
         return Figure(fig, "timeline", after)
@@ -264,11 +264,12 @@ class Workbook:
     def graph(self, upto: str | None = None) -> Figure:
         from ..views.graph_figure import graph_figure, graph_key
 
-        found = self.findings if self.viewer.sees("figure-verdicts") else None
+        verdicts = self.viewer.sees("figure-verdicts")
         key = graph_key(self.case)
         after = table_html(pd.DataFrame(key, columns=["number", "node"])) if key else ""
-        return Figure(graph_figure(self.case, found, upto=upto, redact=self.redact,
-                                   show_fr=self.viewer.sees("fr-derivation")), "graph", after)
+        return Figure(graph_figure(self.case, self.findings if verdicts else None, upto=upto,
+                                   redact=self.redact, show_fr=self.viewer.sees("fr-derivation"),
+                                   show_verdicts=verdicts), "graph", after)
 
     def findings_by_step(self) -> Html:
         """The failures and open questions, by step, each reason once, in words."""
@@ -327,53 +328,6 @@ class Workbook:
         current = self.findings if not self.redactor else None  # redacted text differs
         known = {self.lens: current} if current is not None else {}
         return self._table(lens_comparison(self.case, self.protocols, self.as_of, known))
-
-    # -- teaching ---------------------------------------------------------------------
-    def decision_points(self) -> list[str]:
-        """Events a class stops at: those with exercises, then the steps rules apply to."""
-        with_exercises = [ex.at for ex in self.case.file.exercises]
-        checked = set(self.findings["event"])
-        ordered = [e for e in chronology_table(self.case)["event"]
-                   if e in with_exercises or (e in checked and not
-                                              self.case.event_by_id[e].context)]
-        return list(dict.fromkeys(ordered))
-
-    def walkthrough(self) -> list[Html | Figure]:
-        """Each decision point: the timeline as known then, what happened, the questions —
-        and, for trainers only, the model answers, the rules and how the record fares."""
-        if not self.teaching:
-            return []
-        parts: list[Html | Figure] = []
-        for n, eid in enumerate(self.decision_points(), start=1):
-            ev = self.case.event_by_id[eid]
-            parts.append(Html(_heading(f"Decision point {n}: {ev.type.replace('-', ' ')} "
-                                       f"({self.case.date_text(ev)})")
-                              + _para(self._text(ev.summary))))
-            parts.append(self.timeline(upto=eid))
-            text = []
-            for ex in [x for x in self.case.file.exercises if x.at == eid]:
-                text.append(f"<p><strong>Question.</strong> {escape(self._text(ex.question))}"
-                            "</p>")
-                if ex.hint:
-                    text.append(f"<p><em>Hint: {escape(self._text(ex.hint))}</em></p>")
-                if self.viewer.sees("model-answers"):
-                    text.append(f"<p><strong>Model answer.</strong> "
-                                f"{escape(self._text(ex.answer))}</p>")
-                    if ex.rules:
-                        text.append(_para("Rules: " + ", ".join(ex.rules)))
-            here = self.findings[(self.findings["event"] == eid)
-                                 & (self.findings["status"] != "not_applicable")]
-            if not here.empty:
-                text.append("<p><strong>What rule would have stopped this?</strong> These "
-                            "standards speak to this step. Which applied at the time, and "
-                            "did the record meet them?</p><ul>")
-                for r in here.drop_duplicates("rule").itertuples():
-                    answer = (f" — <em>{escape(r.status)}: {escape(r.explanation)}</em>"
-                              if self.viewer.sees("findings") else "")
-                    text.append(f"<li>{escape(r.rule)}: {escape(r.rule_title)}{answer}</li>")
-                text.append("</ul>")
-            parts.append(Html("".join(text)))
-        return parts or [Html(_para("This case file has no decision points."))]
 
     def export(self, folder: str | Path) -> list[Path]:
         """The report's tables — chronology, findings, sources, cast, evidence, disputes,

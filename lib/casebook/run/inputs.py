@@ -20,6 +20,7 @@ from ..paths import (
     protocols_dir,
     registry_path,
     repo_root,
+    teaching_path,
     vocabulary_path,
 )
 
@@ -34,6 +35,7 @@ def definition_files() -> dict[str, Path]:
     """The data every report is computed from, by the name the stamp gives it."""
     return {"vocabulary": vocabulary_path(), "registry": registry_path(),
             "patterns": patterns_path(), "audiences": audiences_path(),
+            "teaching": teaching_path(),
             **{f"protocol {p.stem}": p for p in sorted(protocols_dir().glob("*.yaml"))}}
 
 

@@ -29,7 +29,7 @@ __all__ = ["notebook_html"]
 
 _markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+_H2 = re.compile(r"<h2((?:\s+[a-z-]+=\"[^\"<>]*\")*)>(.*?)</h2>", re.S)
 _H1 = re.compile(r"<h1>.*?</h1>", re.S)
 #: The width figures are redrawn to for print: a US Letter or A4 page less its margins.
 PRINT_WIDTH = 700
@@ -110,11 +110,11 @@ def _with_contents(body: str) -> str:
     entries: list[str] = []
 
     def anchor(m: re.Match[str]) -> str:
-        inner = m.group(1)
+        attributes, inner = m.group(1), m.group(2)   # e.g. a decision point's data-event
         plain = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
         slug = _slug(plain, used)
         entries.append(f'<li><a href="#{slug}">{escape(plain)}</a></li>')
-        return (f'<h2 id="{slug}">{inner}<a class="totop" href="#contents" '
+        return (f'<h2 id="{slug}"{attributes}>{inner}<a class="totop" href="#contents" '
                 'aria-label="Back to the contents">↑ contents</a></h2>')
 
     body = _H2.sub(anchor, body)

@@ -257,6 +257,46 @@ def _write_page(folder: Path, final: Path, nb: Any, viewer: Audience, label: str
     (folder / "provenance.json").write_text(json.dumps(stamp, indent=2), encoding="utf-8")
 
 
+def _numbered_standards(inputs: dict[str, Path]) -> dict[str, Path]:
+    """The inputs with each standard's file named by its number, not its name."""
+    out, n = {}, 0
+    for name, path in inputs.items():
+        if name.startswith("protocol "):
+            n += 1
+            name = f"standard {n}"
+        out[name] = path
+    return out
+
+
+def _lesson_notebook(template: Path, scratch: Path, case: Any, viewer: Audience,
+                     **params: Any) -> Path:
+    """The notebook expanded to one cell per decision point of ``case``'s lesson, only the
+    cells ``viewer`` sees, written into ``scratch`` under the template's name."""
+    import nbformat
+
+    from .lesson import lesson_notebook, lesson_points
+
+    nb = lesson_notebook(nbformat.read(template, as_version=4), lesson_points(case, **params),
+                         viewer)
+    out = scratch / template.name
+    nbformat.write(nb, out)
+    return out
+
+
+def _write_answer_key(folder: Path, final: Path, nb: Any, label: str, stamp: dict[str, Any],
+                      shared_plotly: str | Path | None) -> None:
+    """answer-key.html: the lesson's questions and answers, open, without figures — printed
+    apart from the students' handout."""
+    from .lesson import answer_key
+    from .page import notebook_html
+
+    shared = os.path.relpath(Path(shared_plotly).resolve(), final) if shared_plotly else None
+    html = notebook_html(answer_key(nb), title=f"casebook — {label} — answer key",
+                         show_code=False, shared_plotly=shared,
+                         footer=_stamp_html(stamp, label))
+    (folder / "answer-key.html").write_text(html, encoding="utf-8")
+
+
 def check_protocol_ids(protocols: str) -> None:
     """Unknown protocol ids stop a report here, located and with suggestions, not inside the
     notebook. ``all`` needs no check (and spares the parent the engine's imports)."""
@@ -327,30 +367,47 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         final = (Path(out_dir).expanduser().resolve() / case_label
                  / variant_name(audience, lens, as_of, redact))
         notebook = Path(notebook).resolve() if notebook else repo_root() / CASE_NOTEBOOK
+        scratch = Path(tempfile.mkdtemp(prefix=temp_prefix("lesson"))) \
+            if "teaching" in viewer.sections else None
+        if scratch is not None:  # the classroom: one cell per decision point
+            notebook = _lesson_notebook(notebook, scratch, loaded, viewer,
+                                        protocols=protocols, lens=lens, as_of=as_of,
+                                        audience=audience, redact=redact)
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
             _filter_cells(nb, viewer)
-            stamp = provenance(report_inputs(notebook, {"case file": case_path}), lens, as_of,
-                               audience, redact, {"case file": case_digest})
+            inputs = report_inputs(notebook, {"case file": case_path})
+            if not viewer.sees("input-names"):
+                inputs = _numbered_standards(inputs)
+            stamp = provenance(inputs, lens, as_of, audience, redact, {"case file": case_digest})
             if redactor:  # names never reach the page, the stamp or the notebook's metadata
                 _scrub(nb, redactor)
                 stamp = redactor.deep(stamp)
                 nb.metadata = nbformat.from_dict(redactor.deep(dict(nb.metadata)))
             _write_page(folder, final, nb, viewer, case_label, stamp, shared_plotly)
+            pages = ["report"]
+            if "teaching" in viewer.sections and viewer.sees("model-answers"):
+                _write_answer_key(folder, final, nb, case_label, stamp, shared_plotly)
+                pages.append("answer-key")
             if pdf:
                 from .pdf import print_pdf
 
-                print_pdf(folder / "report.html", folder / "report.pdf",
-                          header=f"{case_label} · {audience} edition · lens {lens} · as of "
-                                 f"{stamp['as_of']}", exhibit=exhibit)
+                for page in pages:
+                    print_pdf(folder / f"{page}.html", folder / f"{page}.pdf",
+                              header=f"{case_label} · {audience} edition · lens {lens} · as "
+                                     f"of {stamp['as_of']}", exhibit=exhibit)
             return stamp if viewer.sees("exports") else None
 
         remove_dead_leftovers(final.parent.parent)
-        result = _render(notebook, final, {
-            "case": str(case_path), "protocols": protocols, "lens": lens,
-            "as_of": as_of or "", "audience": audience, "redact": redact}, km,
-            what=f"{case_path}: the notebook", export=viewer.sees("exports"), finish=finish,
-            snapshot=(case_path, loaded.raw))
+        try:
+            result = _render(notebook, final, {
+                "case": str(case_path), "protocols": protocols, "lens": lens,
+                "as_of": as_of or "", "audience": audience, "redact": redact}, km,
+                what=f"{case_path}: the notebook", export=viewer.sees("exports"),
+                finish=finish, snapshot=(case_path, loaded.raw))
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
     result.seconds["total"] = time.perf_counter() - t0
     return replace(result, case_sha256=case_digest)
 

@@ -348,11 +348,12 @@ def _node_trace(nodes: list[str], name: str, symbol: str, colour: str, lay: _Lay
 
 def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
                  redact: bool = False, show_fr: bool = True,
-                 collapse: bool = True) -> go.Figure:
+                 collapse: bool = True, show_verdicts: bool = True) -> go.Figure:
     """The support chain at a glance: what rested on what, in time order, with everything the
     face-recognition output fed highlighted (unless ``show_fr`` is false: an edition that
     must not give the analysis away) and the failed steps outlined; background and aftermath
-    collapsed unless ``collapse`` is false."""
+    collapsed unless ``collapse`` is false; ``show_verdicts=False`` (a classroom edition)
+    leaves the failed-rule outlines out of the legend too."""
     g = build_graph(case)
     if upto:
         g = g.subgraph(_visible(g, set(known_at(case, upto)))).copy()
@@ -391,8 +392,11 @@ def graph_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str 
                      + (f"<br><b>rested on</b>: {_esc(rested[n])}" if n in rested else "")
                      for n in nodes]
             fig.add_trace(_node_trace(nodes, name, symbol, colour, lay, hover, verdicts))
-    fig.add_trace(_legend_only("Failed a rule (red outline)", "circle", NEUTRAL, FAIL_LINE, 2))
-    fig.add_trace(_legend_only("Violation (thick red outline)", "circle", NEUTRAL, FAIL_LINE, 4))
+    if show_verdicts:
+        fig.add_trace(_legend_only("Failed a rule (red outline)", "circle", NEUTRAL, FAIL_LINE,
+                                   2))
+        fig.add_trace(_legend_only("Violation (thick red outline)", "circle", NEUTRAL,
+                                   FAIL_LINE, 4))
 
     # a year under the first event of that year, where it keeps clear of the year before
     ticks: dict[int, str] = {}

@@ -538,9 +538,11 @@ def _key_labels(case: Case, marks: list[_Mark], verdicts: Mapping[str, _Verdict]
 
 
 def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: str | None = None,
-                    redact: bool = False) -> go.Figure:
+                    redact: bool = False, show_verdicts: bool = True) -> go.Figure:
     """The case on a calendar, one lane per actor, with the protocol failures coloured in —
-    where in time and by whom things went wrong, and how precisely the record dates them."""
+    where in time and by whom things went wrong, and how precisely the record dates them.
+    ``show_verdicts=False`` (a classroom edition): no word of violations anywhere, not even
+    "No violation" in the legend."""
     shown = set(known_at(case, upto)) if upto else set(case.event_by_id)
     verdicts = _verdicts(findings)
     marks, scale, (x0, x1) = _layout_marks(
@@ -580,13 +582,16 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
         if i % 2 == 0:
             shapes.append(dict(type="rect", xref="paper", x0=0, x1=1, y0=top, y1=bottom,
                                fillcolor="#f4f6f8", line={"width": 0}, layer="below"))
-    categories = _categories(marks, verdicts)
+    categories = _categories(marks, verdicts) if show_verdicts else [
+        ("Event", NEUTRAL, [m for m in marks if not m.ev.context]),
+        ("Context (background)", CONTEXT, [m for m in marks if m.ev.context])]
     hover = {m.ev.id: _event_hover(case, m.ev, verdicts.get(m.ev.id, _Verdict()), redact)
              for m in marks}
     fig.add_traces(_event_traces(categories, verdicts, hover))
     fig.add_trace(_bar_ends(categories, scale, hover))
-    fig.add_trace(_legend_only("Failed a rule that does not count under this lens",
-                               "circle", NEUTRAL, FAIL_LINE, 2))
+    if show_verdicts:
+        fig.add_trace(_legend_only("Failed a rule that does not count under this lens",
+                                   "circle", NEUTRAL, FAIL_LINE, 2))
     fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", hoverinfo="skip",
                          name="Uncertain date: some day within (hatched)", opacity=0.55,
                          marker={"color": NEUTRAL, "pattern": {
@@ -635,7 +640,7 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
                  key=lambda row: int(row[0]))
     title, top_px = _heading("Timeline", case, upto, (
         "Dots: a day known exactly. Solid bars: how long something lasted. Hatched: some "
-        "day within. Colour: the most severe violation there."))
+        "day within." + (" Colour: the most severe violation there." if show_verdicts else "")))
     # below the plot: two lines of date ticks, the range slider, the axis title, the legend;
     # the margins never grow by themselves, so the rows keep the pixels they were placed in
     legend, legend_px = _legend(fig, PLOT_W)
