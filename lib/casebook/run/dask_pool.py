@@ -59,7 +59,7 @@ def check_scheduler(scheduler: str) -> None:
     if scheduler != "local" and not scheduler.startswith(_PROTOCOLS):
         raise CasebookError(f"--scheduler {scheduler!r}: expected 'local' (a Dask cluster on "
                             "this machine) or the address of a running scheduler, e.g. "
-                            "tcp://10.0.0.5:8786")
+                            "tcp://scheduler-host:8786")
 
 
 class WarmKernel(WorkerPlugin):
@@ -200,6 +200,8 @@ def run_dask(todo: list[tuple[Path, str, CaseOutcome]],
                                 result=result, total=total, progress=progress, key_of=key_of)
                 while queue and len(names) < slots:
                     submit(queue.popleft())
+            if not own:  # a running cluster's workers stop their kernels until the next batch
+                client.unregister_worker_plugin(PLUGIN)
     except KeyboardInterrupt:
         # As the local pool: every finished case is in the manifest, every report swapped in
         # whole; stop this batch's own cluster (workers and kernels) at once and leave.

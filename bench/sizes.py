@@ -1,0 +1,118 @@
+"""Benchmark: how a single report's cost grows with the case — counsel and trainer editions
+at 50, 500, 2,000 and 5,000 events.
+
+Run: ``.venv/bin/python bench/sizes.py [--events 50 500 2000 5000] [--audiences counsel
+trainer] [--timeout 600]``. Each report is ``casebook report CASE --audience A`` in a fresh
+process (process start included), on a synthetic case (``casebook.testing.synth``), with the
+peak memory of the whole process tree sampled every 0.1 s, the page's and the executed
+notebook's size, and the cost per added event between one size and the next. A report still
+running at ``--timeout`` is stopped and shown as not finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from casebook.testing.synth import synth_case
+
+BIN = Path(sys.executable).parent
+
+
+def _tree_rss(pid: int) -> int:
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _report(case: Path, audience: str, out: Path, timeout: float
+            ) -> tuple[float | None, int, int, int]:
+    """Wall seconds (None: stopped at the timeout), peak RSS, page bytes, notebook bytes."""
+    cmd = [str(BIN / "casebook"), "report", str(case), "--audience", audience, "-o", str(out)]
+    peak = 0
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        _out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=60)
+        done.set()
+        return None, peak, 0, 0
+    finally:
+        done.set()
+        thread.join()
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
+    page = next(out.glob(f"*/{audience}-then/report.html"))
+    notebook = page.parent / "case-study.ipynb"
+    return wall, peak, page.stat().st_size, notebook.stat().st_size if notebook.exists() else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, nargs="+", default=[50, 500, 2000, 5000])
+    parser.add_argument("--audiences", nargs="+", default=["counsel", "trainer"])
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="casebook-sizes-bench-"))
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python "
+          f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f}")
+    cases = {}
+    for n in args.events:
+        case = synth_case(n, seed=7)
+        cases[n] = work / f"{case.case_id}.yaml"
+        cases[n].write_text(case.text, encoding="utf-8")
+    print("\n| edition | events | wall | peak memory | report.html | notebook "
+          "| cost per added event |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for audience in args.audiences:
+        previous: tuple[int, float] | None = None
+        for n in args.events:
+            wall, peak, page, notebook = _report(cases[n], audience, work / f"out-{n}",
+                                                 args.timeout)
+            if wall is None:
+                print(f"| {audience} | {n:,} | not finished in {args.timeout:.0f} s | "
+                      f"{peak / 2**20:.0f} MB so far | — | — | — |", flush=True)
+                break  # a larger case would take longer still
+            slope = (f"{(wall - previous[1]) / (n - previous[0]) * 1000:.1f} ms"
+                     if previous else "—")
+            print(f"| {audience} | {n:,} | {wall:.1f} s | {peak / 2**20:.0f} MB | "
+                  f"{page / 2**20:.1f} MB | {notebook / 2**20:.1f} MB | {slope} |", flush=True)
+            previous = (n, wall)
+
+
+if __name__ == "__main__":
+    main()
