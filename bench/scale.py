@@ -23,6 +23,7 @@ import argparse
 import csv
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,11 +56,21 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _cpu() -> float:
+    """CPU seconds of every finished child process of this one (and of theirs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+CPU: dict[str, float] = {}  # the CPU seconds of the last command, under "last"
+
+
 def run_measured(cmd: list[str], stdout: Path | None = None,
                  ok: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
-    """Wall time and peak RSS of the whole process tree of ``cmd``."""
+    """Wall time and peak RSS of the whole process tree of ``cmd`` (its CPU seconds in
+    ``CPU["last"]``)."""
     peak = 0
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu()
     with (stdout.open("wb") if stdout else open(os.devnull, "wb")) as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
         done = threading.Event()
@@ -77,6 +88,7 @@ def run_measured(cmd: list[str], stdout: Path | None = None,
         thread.join()
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    CPU["last"] = _cpu() - cpu
     return time.perf_counter() - t, peak
 
 
@@ -107,13 +119,15 @@ def main() -> None:
     fixed, _ = run_measured([*check, str(few)])
     findings = work / "findings.csv"
     wall, peak = run_measured([*check, str(cases)], stdout=findings)
-    with findings.open(newline="", encoding="utf-8") as fh:
-        rows = sum(1 for _ in csv.reader(fh)) - 1
+    cpu = CPU["last"]
+    with findings.open("rb") as fh:  # rows, not lines: a cell may hold a line break
+        rows = sum(1 for _ in csv.reader(line.decode("utf-8") for line in fh)) - 1
     per_case = (wall - fixed) * 2 / args.cases  # worker-seconds per case
     print(f"\ncasebook check DIR --format csv --jobs 2, {args.cases} cases:")
     print(f"  wall {wall:.1f} s ({wall / args.cases * 1000:.1f} ms per case), "
           f"fixed cost (one chunk of {CHUNK}) {fixed:.1f} s, "
-          f"{per_case * 1000:.1f} worker-ms per case")
+          f"{per_case * 1000:.1f} worker-ms per case; CPU {cpu:.0f} s "
+          f"({cpu / args.cases * 1000:.1f} ms per case)")
     print(f"  peak memory, whole process tree: {peak / 2**20:.0f} MB; "
           f"{rows:,} findings, CSV {findings.stat().st_size / 2**20:.0f} MB")
     findings.unlink()

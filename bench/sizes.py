@@ -4,9 +4,10 @@ at 50, 500, 2,000 and 5,000 events.
 Run: ``.venv/bin/python bench/sizes.py [--events 50 500 2000 5000] [--audiences counsel
 trainer] [--timeout 600]``. Each report is ``casebook report CASE --audience A`` in a fresh
 process (process start included), on a synthetic case (``casebook.testing.synth``), with the
-peak memory of the whole process tree sampled every 0.1 s, the page's and the executed
-notebook's size, and the cost per added event between one size and the next. A report still
-running at ``--timeout`` is stopped and shown as not finished.
+peak memory of the whole process tree sampled every 0.1 s, its CPU time (less moved by other
+work on the machine than the wall time), the page's and the executed notebook's size, and
+the CPU time per added event between one size and the next. A report still running at
+``--timeout`` is stopped and shown as not finished.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import signal
 import subprocess
 import sys
@@ -44,12 +46,20 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _cpu() -> float:
+    """CPU seconds of every finished child process of this one (and of theirs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _report(case: Path, audience: str, out: Path, timeout: float
-            ) -> tuple[float | None, int, int, int]:
-    """Wall seconds (None: stopped at the timeout), peak RSS, page bytes, notebook bytes."""
+            ) -> tuple[float | None, float, int, int, int]:
+    """Wall seconds (None: stopped at the timeout), CPU seconds of the whole process tree
+    (less sensitive than the wall time to other work on the machine), peak RSS, page bytes,
+    notebook bytes."""
     cmd = [str(BIN / "casebook"), "report", str(case), "--audience", audience, "-o", str(out)]
     peak = 0
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     done = threading.Event()
@@ -68,7 +78,7 @@ def _report(case: Path, audience: str, out: Path, timeout: float
         os.killpg(proc.pid, signal.SIGTERM)
         proc.communicate(timeout=60)
         done.set()
-        return None, peak, 0, 0
+        return None, _cpu() - cpu, peak, 0, 0
     finally:
         done.set()
         thread.join()
@@ -77,7 +87,8 @@ def _report(case: Path, audience: str, out: Path, timeout: float
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
     page = next(out.glob(f"*/{audience}-then/report.html"))
     notebook = page.parent / "case-study.ipynb"
-    return wall, peak, page.stat().st_size, notebook.stat().st_size if notebook.exists() else 0
+    return (wall, _cpu() - cpu, peak, page.stat().st_size,
+            notebook.stat().st_size if notebook.exists() else 0)
 
 
 def main() -> None:
@@ -95,23 +106,24 @@ def main() -> None:
         case = synth_case(n, seed=7)
         cases[n] = work / f"{case.case_id}.yaml"
         cases[n].write_text(case.text, encoding="utf-8")
-    print("\n| edition | events | wall | peak memory | report.html | notebook "
-          "| cost per added event |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("\n| edition | events | wall | CPU | peak memory | report.html | notebook "
+          "| CPU per added event |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for audience in args.audiences:
         previous: tuple[int, float] | None = None
         for n in args.events:
-            wall, peak, page, notebook = _report(cases[n], audience, work / f"out-{n}",
-                                                 args.timeout)
+            wall, cpu, peak, page, notebook = _report(cases[n], audience, work / f"out-{n}",
+                                                      args.timeout)
             if wall is None:
                 print(f"| {audience} | {n:,} | not finished in {args.timeout:.0f} s | "
-                      f"{peak / 2**20:.0f} MB so far | — | — | — |", flush=True)
+                      f"{cpu:.0f} s so far | {peak / 2**20:.0f} MB so far | — | — | — |",
+                      flush=True)
                 break  # a larger case would take longer still
-            slope = (f"{(wall - previous[1]) / (n - previous[0]) * 1000:.1f} ms"
+            slope = (f"{(cpu - previous[1]) / (n - previous[0]) * 1000:.1f} ms"
                      if previous else "—")
-            print(f"| {audience} | {n:,} | {wall:.1f} s | {peak / 2**20:.0f} MB | "
+            print(f"| {audience} | {n:,} | {wall:.1f} s | {cpu:.1f} s | {peak / 2**20:.0f} MB | "
                   f"{page / 2**20:.1f} MB | {notebook / 2**20:.1f} MB | {slope} |", flush=True)
-            previous = (n, wall)
+            previous = (n, cpu)
 
 
 if __name__ == "__main__":
