@@ -77,8 +77,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     if len(args.paths) > 1 or Path(args.paths[0]).is_dir():
         return _check_many(args)
-    args.path = args.paths[0]
-    case = load_case(args.path)
+    case = load_case(args.paths[0])
     protocols = load_protocols(ids=args.protocol) if args.protocol else load_protocols()
     findings = evaluate(case, protocols, lens=args.lens, as_of=args.as_of)
     if args.format == "csv":
