@@ -23,16 +23,14 @@ import argparse
 import csv
 import os
 import platform
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
+from measure import checked, run_measured
 
 from casebook.run.check_many import CHUNK
 from casebook.testing.synth import synth_case
@@ -41,55 +39,16 @@ BIN = Path(sys.executable).parent
 WORKERS = (2, 8, 32, 128)
 
 
-def _tree_rss(pid: int) -> int:
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    total = 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def _cpu() -> float:
-    """CPU seconds of every finished child process of this one (and of theirs)."""
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
+def run_measured_ok(cmd: list[str], stdout: Path | None = None,
+                    ok: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
+    """Wall time and peak RSS of the whole process tree of ``cmd`` (its CPU seconds in
+    ``CPU["last"]``)."""
+    result = checked(run_measured(cmd, stdout), cmd, ok)
+    CPU["last"] = result.cpu
+    return result.wall, result.peak
 
 
 CPU: dict[str, float] = {}  # the CPU seconds of the last command, under "last"
-
-
-def run_measured(cmd: list[str], stdout: Path | None = None,
-                 ok: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
-    """Wall time and peak RSS of the whole process tree of ``cmd`` (its CPU seconds in
-    ``CPU["last"]``)."""
-    peak = 0
-    t, cpu = time.perf_counter(), _cpu()
-    with (stdout.open("wb") if stdout else open(os.devnull, "wb")) as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, _tree_rss(proc.pid))
-                time.sleep(0.1)
-
-        thread = threading.Thread(target=sample, daemon=True)
-        thread.start()
-        proc.wait()
-        done.set()
-        thread.join()
-    if proc.returncode not in ok:
-        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    CPU["last"] = _cpu() - cpu
-    return time.perf_counter() - t, peak
 
 
 def main() -> None:
@@ -116,9 +75,9 @@ def main() -> None:
           f"{time.perf_counter() - t:.0f} s")
 
     check = [str(BIN / "casebook"), "check", "--format", "csv", "--jobs", "2"]
-    fixed, _ = run_measured([*check, str(few)])
+    fixed, _ = run_measured_ok([*check, str(few)])
     findings = work / "findings.csv"
-    wall, peak = run_measured([*check, str(cases)], stdout=findings)
+    wall, peak = run_measured_ok([*check, str(cases)], stdout=findings)
     cpu = CPU["last"]
     with findings.open("rb") as fh:  # rows, not lines: a cell may hold a line break
         rows = sum(1 for _ in csv.reader(line.decode("utf-8") for line in fh)) - 1
@@ -139,7 +98,7 @@ def main() -> None:
         for p in sorted(cases.glob("*.yaml"))[:args.render]:
             (sample / p.name).write_bytes(p.read_bytes())
         out = work / "rendered"
-        batch_wall, batch_peak = run_measured(
+        batch_wall, batch_peak = run_measured_ok(
             [str(BIN / "casebook"), "batch", str(sample), "-o", str(out), "--jobs", "2",
              "--scheduler", "local"], ok=(0,))
         with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:

@@ -15,79 +15,29 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import psutil
+from measure import checked, run_measured
 
 from casebook.testing.synth import synth_case
 
 BIN = Path(sys.executable).parent
 
 
-def _tree_rss(pid: int) -> int:
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    total = 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def _cpu() -> float:
-    """CPU seconds of every finished child process of this one (and of theirs)."""
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def _report(case: Path, audience: str, out: Path, timeout: float
             ) -> tuple[float | None, float, int, int, int]:
-    """Wall seconds (None: stopped at the timeout), CPU seconds of the whole process tree
-    (less sensitive than the wall time to other work on the machine), peak RSS, page bytes,
-    notebook bytes."""
+    """Wall seconds (None: stopped at the timeout), CPU seconds of the whole process tree,
+    peak RSS, page bytes, notebook bytes."""
     cmd = [str(BIN / "casebook"), "report", str(case), "--audience", audience, "-o", str(out)]
-    peak = 0
-    t, cpu = time.perf_counter(), _cpu()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        _out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.communicate(timeout=60)
-        done.set()
-        return None, _cpu() - cpu, peak, 0, 0
-    finally:
-        done.set()
-        thread.join()
-    wall = time.perf_counter() - t
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
+    result = checked(run_measured(cmd, timeout=timeout), cmd)
+    if not result.finished:
+        return None, result.cpu, result.peak, 0, 0
     page = next(out.glob(f"*/{audience}-then/report.html"))
     notebook = page.parent / "case-study.ipynb"
-    return (wall, _cpu() - cpu, peak, page.stat().st_size,
+    return (result.wall, result.cpu, result.peak, page.stat().st_size,
             notebook.stat().st_size if notebook.exists() else 0)
 
 
