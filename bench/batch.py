@@ -9,8 +9,9 @@ environment it
 3. times `casebook batch --jobs 2` over the same folder (cold), with the peak memory of the
    whole process tree sampled every 0.1 s;
 4. times the rerun with nothing changed;
-5. reports the ratio and the median report size;
-6. runs the cold batch once more through the Python API (`run_batch`, fresh folder) for the
+5. times the same cold batch on a local Dask cluster (``--scheduler local``, fresh folder);
+6. reports the ratios and the median report size;
+7. runs the cold batch once more through the Python API (`run_batch`, fresh folder) for the
    breakdown: freshness and validation; cases and corpus page in workers (spawning the
    workers, their kernels booting, each case's render, the corpus page); index and summaries.
 """
@@ -22,54 +23,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from measure import checked, run_measured
 
 from casebook.testing.synth import synth_case
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def _tree_rss(pid: int) -> int:
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    total = 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def _run_measured(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS of the whole process tree."""
-    peak = 0
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    proc.wait()
-    done.set()
-    thread.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    return time.perf_counter() - t, peak
 
 
 def main() -> None:
@@ -99,8 +61,11 @@ def main() -> None:
 
     out = work / "batch"
     cmd = [str(BIN / "casebook"), "batch", str(cases), "-o", str(out), "--jobs", "2"]
-    batch_s, peak = _run_measured(cmd)
-    rerun_s, _ = _run_measured(cmd)
+    batch_s, peak = _measured(cmd)
+    rerun_s, _ = _measured(cmd)
+    dask_cmd = [str(BIN / "casebook"), "batch", str(cases), "-o", str(work / "dask"),
+                "--jobs", "2", "--scheduler", "local"]
+    dask_s, dask_peak = _measured(dask_cmd)
     sizes = [p.stat().st_size for p in out.glob("*/*/report.html")]
     print(f"{len(files)} synthetic cases of ~{args.events} events, counsel reports, lens then")
     print(f"  naive loop (papermill CLI + jupyter nbconvert, sequential): {naive_s:7.1f} s "
@@ -109,6 +74,8 @@ def main() -> None:
           f"({batch_s / len(files):.1f} s per case)")
     print(f"  ratio: {naive_s / batch_s:.1f}x faster")
     print(f"  rerun with nothing changed: {rerun_s:.2f} s")
+    print(f"  casebook batch --jobs 2 --scheduler local (cold): {dask_s:.1f} s, "
+          f"{naive_s / dask_s:.1f}x the naive loop, peak {dask_peak / 1e9:.2f} GB")
     print(f"  median report.html: {statistics.median(sizes) / 1024:.0f} KB "
           f"(plotly.js shared: {(out / 'plotly.min.js').stat().st_size / 1e6:.1f} MB once)")
     print(f"  peak memory of the whole batch (process tree): {peak / 1e9:.2f} GB")
@@ -136,6 +103,12 @@ def main() -> None:
     ]
     for label, values in rows:
         print(f"      {label:46s}{statistics.median(values):5.2f} s")
+
+
+def _measured(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS of the whole process tree."""
+    result = checked(run_measured(cmd), cmd)
+    return result.wall, result.peak
 
 
 def _cell_seconds(report: Path) -> tuple[float, float]:

@@ -100,3 +100,14 @@ def test_check_csv_is_neutralised(tmp_path: Path, capsys: pytest.CaptureFixture[
     main(["check", str(_case_with(tmp_path, OWASP[0])), "--format", "csv", "--lens", "best"])
     cells = [c for r in csv.reader(io.StringIO(capsys.readouterr().out)) for c in r]
     assert cells and not [c for c in cells if c[:1] in ("=", "+", "@", "\t")]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1",
+                                  "\n=1+1", "\uff1d1+1", "\uff0b1"])
+def test_every_character_a_spreadsheet_reads_as_a_formula_start_is_guarded(text: str) -> None:
+    from casebook.exports.cells import csv_cell
+    from casebook.intake.formulas import without_guard
+
+    assert csv_cell(text) == "'" + text                   # OWASP's apostrophe in front
+    assert without_guard(csv_cell(text)) == text          # and taken off again on import
+    assert csv_cell("plain " + text) == "plain " + text   # only the first character counts

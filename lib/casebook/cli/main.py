@@ -75,7 +75,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from ..model.load import load_case
     from ..views.checkreport import render_check
 
-    case = load_case(args.path)
+    if len(args.paths) > 1 or Path(args.paths[0]).is_dir():
+        return _check_many(args)
+    case = load_case(args.paths[0])
     protocols = load_protocols(ids=args.protocol) if args.protocol else load_protocols()
     findings = evaluate(case, protocols, lens=args.lens, as_of=args.as_of)
     if args.format == "csv":
@@ -87,6 +89,27 @@ def _cmd_check(args: argparse.Namespace) -> int:
         out = render_check(case, findings, protocols, args.format, width=args.width)
         sys.stdout.write(printable(out) if args.format == "table" else out)
     return EXIT_FOUND if bool(findings["violation"].any()) else EXIT_OK
+
+
+def _check_many(args: argparse.Namespace) -> int:
+    """Many case files (or folders): one findings CSV, judged in worker processes."""
+    from ..engine.protocols import load_protocols
+    from ..run.check_many import check_cases
+
+    if args.format != "csv":
+        raise _Usage("several case files are checked as one table: give --format csv")
+    paths = _case_paths(args.paths)
+    if not paths:
+        raise _Usage("no case files found in " + ", ".join(args.paths))
+    if args.protocol:
+        load_protocols(ids=args.protocol)  # unknown ids stop here, located
+    done = check_cases(paths, protocol_ids=args.protocol, lens=args.lens, as_of=args.as_of,
+                       jobs=args.jobs, write=sys.stdout.write,
+                       problem=lambda line: print(line, file=sys.stderr))
+    sys.stdout.flush()
+    print(f"{done.cases} case files checked in {done.seconds:.1f} s: {done.findings} findings, "
+          f"{done.with_violations} with violations, {done.invalid} invalid", file=sys.stderr)
+    return EXIT_CANNOT if done.invalid else EXIT_FOUND if done.with_violations else EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -151,7 +174,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                        redact=args.redact,
                        lens=args.lens, as_of=args.as_of, force=args.force,
                        standalone=args.standalone, protocols=_protocols(args),
-                       notebook=_notebook(args), progress=progress)
+                       notebook=_notebook(args), progress=progress, scheduler=args.scheduler)
     print(result.out / "index.html")
     failed = [c for c in result.cases if c.status in ("failed", "invalid")]
     for c in failed:
@@ -341,12 +364,17 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_show)
 
     p = sub.add_parser("check", help="check a case against protocols; exit 1 on violations",
-                       description="Evaluate a case against the protocols under a lens. "
+                       description="Evaluate a case against the protocols under a lens "
+                                   "(several case files or folders: one CSV of every "
+                                   "finding, no rendering). "
                                    "Exit 0: no violations; 1: violations; 2: invalid input. "
                                    "Unknowns never change the exit code.")
-    p.add_argument("path", metavar="CASE", help="a case file")
+    p.add_argument("paths", nargs="+", metavar="CASE",
+                   help="a case file; or several, or folders, with --format csv")
     _variant_arguments(p, audience=False)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes for several case files (default: cores)")
     p.add_argument("--width", type=int, default=100, help="table width (default 100)")
     p.set_defaults(run=_cmd_check)
 
@@ -405,6 +433,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATHS_OR_DIR")
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--scheduler", default=None, metavar="local|tcp://HOST:PORT",
+                   help="render on Dask: 'local' starts a LocalCluster of --jobs workers; an "
+                        "address uses a running cluster sharing this filesystem "
+                        "(docs/batch.md)")
     _variant_arguments(p, audience=True)
     p.add_argument("--force", action="store_true", help="rerun everything")
     p.add_argument("--standalone", action="store_true",

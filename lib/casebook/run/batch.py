@@ -73,12 +73,19 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
               audience: str = "counsel", lens: str = "then", as_of: str | None = None,
               force: bool = False, standalone: bool = False, protocols: str = "all",
               corpus: bool = True, notebook: str | Path | None = None, redact: bool = False,
-              progress: Callable[[int, int, CaseOutcome], None] | None = None) -> BatchResult:
+              progress: Callable[[int, int, CaseOutcome], None] | None = None,
+              scheduler: str | None = None) -> BatchResult:
     """Run the case-study notebook (or another notebook taking the same parameters) over
-    case files (see the module docstring)."""
+    case files (see the module docstring). ``scheduler``: render on a Dask cluster instead
+    of local worker processes — ``local`` (a LocalCluster of ``jobs`` workers) or a running
+    scheduler's address (:mod:`casebook.run.dask_pool`)."""
     from .report import check_protocol_ids
 
     started = time.perf_counter()
+    if scheduler is not None:
+        from .dask_pool import check_scheduler
+
+        check_scheduler(scheduler)
     check_protocol_ids(protocols)  # before any case runs
     out_dir = Path(out).expanduser().resolve()
     try:
@@ -96,13 +103,15 @@ def run_batch(paths: Sequence[str | Path], out: str | Path, *, jobs: int | None 
         return _run_locked(files, out_dir, started, jobs=jobs, audience=audience, lens=lens,
                            as_of=as_of, force=force, standalone=standalone,
                            protocols=protocols, corpus=corpus and not redact,
-                           notebook=notebook, redact=redact, progress=progress)
+                           notebook=notebook, redact=redact, progress=progress,
+                           scheduler=scheduler)
 
 
 def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int | None,
                 audience: str, lens: str, as_of: str | None, force: bool, standalone: bool,
                 protocols: str, corpus: bool, notebook: str | Path | None, redact: bool,
-                progress: Callable[[int, int, CaseOutcome], None] | None) -> BatchResult:
+                progress: Callable[[int, int, CaseOutcome], None] | None,
+                scheduler: str | None) -> BatchResult:
     shared = shared_inputs_digest()
     params = {"audience": audience, "lens": lens, "as_of": as_of, "protocols": protocols,
               "redact": redact, "notebook": str(Path(notebook).resolve()) if notebook else None,
@@ -183,8 +192,14 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
     if todo or corpus_task:
         t = time.perf_counter()
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) + bool(corpus_task)))
-        run_pool(todo, corpus_task, out_dir, params, workers, manifest, manifest_path,
-                 result, total, progress, lambda digest: _key(digest, key_params, shared))
+        pool_args = (todo, corpus_task, out_dir, params, workers, manifest, manifest_path,
+                     result, total, progress, lambda digest: _key(digest, key_params, shared))
+        if scheduler is None:
+            run_pool(*pool_args)
+        else:
+            from .dask_pool import run_dask
+
+            run_dask(*pool_args, scheduler=scheduler)
         result.stages["cases and corpus page in workers"] = time.perf_counter() - t
         if redact:  # a failed case's message names its file: not in a redacted index
             for path, _, outcome in todo:

@@ -2,8 +2,11 @@
 made it, so that a later run removes only what belongs to a dead process — never what a run
 still going is using.
 
-- Temporary report folders are ``.<variant>.tmp-<pid>-<random>`` beside the report they will
-  replace; kernel files are ``casebook-kernel-<pid>-…`` in the system's temp folder.
+- Temporary report folders are ``.<variant>.tmp-<pid>@<host>-<random>`` beside the report
+  they will replace (the host, a short hash of its name, because the workers of a Dask
+  cluster on several machines share one output folder, and a process id means nothing on
+  another machine: only this machine's dead processes' folders are removed); kernel files
+  are ``casebook-kernel-<pid>-…`` in the system's temp folder.
 - A batch holds a lock on its output folder for as long as it runs: a second batch on the same
   folder is refused with the first one's process id, instead of the two deleting each other's
   temporary folders and overwriting each other's manifest.
@@ -12,9 +15,11 @@ still going is using.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,13 +30,18 @@ from ..errors import CasebookError
 __all__ = ["LOCK", "alive", "hold_output_lock", "remove_dead_leftovers", "temp_prefix"]
 
 LOCK = ".casebook-batch.lock"
-_TEMP = re.compile(r"^\..+\.tmp-(\d+)-")
+_TEMP = re.compile(r"^\..+\.tmp-(\d+)(?:@([0-9a-f]{8}))?-")
 _KERNEL = re.compile(r"^casebook-kernel-(\d+)-")
+
+
+def host_tag() -> str:
+    """This machine, in eight hex digits (a hash of its host name)."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
 def temp_prefix(variant: str) -> str:
     """The prefix of this process's temporary folder for ``variant``."""
-    return f".{variant}.tmp-{os.getpid()}-"
+    return f".{variant}.tmp-{os.getpid()}@{host_tag()}-"
 
 
 def alive(pid: int) -> bool:
@@ -54,7 +64,7 @@ def remove_dead_leftovers(out: Path) -> list[Path]:
     candidates = [*out.glob("*/.*.tmp-*"), *out.glob(".*.tmp-*"), *out.glob("*/*/.*.tmp-*")]
     for tmp in candidates:
         m = _TEMP.match(tmp.name)
-        if m and not alive(int(m.group(1))):
+        if m and m.group(2) in (None, host_tag()) and not alive(int(m.group(1))):
             shutil.rmtree(tmp, ignore_errors=True)
             removed.append(tmp)
     for path in Path(tempfile.gettempdir()).glob("casebook-kernel-*"):

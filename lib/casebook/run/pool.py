@@ -22,7 +22,7 @@ from .leftovers import alive, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
 from .worker import CORPUS_TASK, RUNNING, render_case_task, render_corpus_task, worker_init
 
-__all__ = ["run_pool", "tasks_of_dead_workers"]
+__all__ = ["record_case", "record_corpus", "run_pool", "tasks_of_dead_workers"]
 
 #: pool restarts after a worker died with no task to blame, before the rest is given up
 MAX_UNEXPLAINED_DEATHS = 2
@@ -48,23 +48,9 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
         raise KeyboardInterrupt
 
     def finish(path: Path, key: str, outcome: CaseOutcome, data: dict[str, Any]) -> None:
-        if "stages" in data:
-            result.case_stages[str(path)] = data["stages"]
-        outcome.status = data["status"]
-        outcome.seconds = round(data["seconds"], 2)
-        outcome.error = data.get("error", "")
-        if outcome.status == "ok":
-            outcome.report = data["report"]
-            outcome.counts = read_summary((out_dir / outcome.report).parent) or outcome.counts
-            rendered = key_of(data["case_sha256"]) if data.get("case_sha256") else key
-            manifest[outcome.path] = {"key": rendered, "status": "ok",
-                                      "report": outcome.report, "outcome": outcome.row()}
-        else:
-            manifest.pop(outcome.path, None)
-        write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-        result.cases.append(outcome)
-        if progress:
-            progress(len(result.cases), total, outcome)
+        record_case(path, key, outcome, data, out_dir=out_dir, manifest=manifest,
+                    manifest_path=manifest_path, result=result, total=total,
+                    progress=progress, key_of=key_of)
 
     previous = signal.signal(signal.SIGTERM, on_term)
     remaining = {outcome.path: (path, key, outcome) for path, key, outcome in todo}
@@ -136,6 +122,32 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
               file=sys.stderr, flush=True)
         os._exit(code)
     signal.signal(signal.SIGTERM, previous)
+
+
+def record_case(path: Path, key: str, outcome: CaseOutcome, data: dict[str, Any], *,
+                out_dir: Path, manifest: dict[str, Any], manifest_path: Path,
+                result: BatchResult, total: int,
+                progress: Callable[[int, int, CaseOutcome], None] | None,
+                key_of: Callable[[str], str]) -> None:
+    """A finished task's outcome into the result and the manifest (rewritten at once, so an
+    interrupted batch resumes here), and the progress line."""
+    if "stages" in data:
+        result.case_stages[str(path)] = data["stages"]
+    outcome.status = data["status"]
+    outcome.seconds = round(data["seconds"], 2)
+    outcome.error = data.get("error", "")
+    if outcome.status == "ok":
+        outcome.report = data["report"]
+        outcome.counts = read_summary((out_dir / outcome.report).parent) or outcome.counts
+        rendered = key_of(data["case_sha256"]) if data.get("case_sha256") else key
+        manifest[outcome.path] = {"key": rendered, "status": "ok",
+                                  "report": outcome.report, "outcome": outcome.row()}
+    else:
+        manifest.pop(outcome.path, None)
+    write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    result.cases.append(outcome)
+    if progress:
+        progress(len(result.cases), total, outcome)
 
 
 _DIED = ("{task}: the worker process rendering it died (killed, out of memory or crashed — "

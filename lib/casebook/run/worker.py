@@ -15,7 +15,8 @@ from typing import Any
 from ..errors import CasebookError
 from .kernel import kill_kernel, run_in_kernel, shutdown_kernel, start_kernel
 
-__all__ = ["CORPUS_TASK", "RUNNING", "render_case_task", "render_corpus_task", "worker_init"]
+__all__ = ["CORPUS_TASK", "RUNNING", "render_case_task", "render_corpus_task", "start_warm_kernel",
+           "stop_warm_kernel", "worker_init"]
 
 CORPUS_TASK = "corpus page"
 
@@ -84,6 +85,19 @@ def _restart_kernel() -> None:
     global _KM
     shutdown_kernel(_KM)
     _KM = start_kernel()
+
+
+def start_warm_kernel() -> None:
+    """Start this process's kernel, to be reused by every task it runs (a Dask worker's
+    plugin calls this on the thread that will run the tasks)."""
+    _restart_kernel()
+
+
+def stop_warm_kernel() -> None:
+    """Stop this process's kernel (a Dask worker leaving)."""
+    global _KM
+    shutdown_kernel(_KM)
+    _KM = None
 
 
 def _fresh_namespace() -> None:
