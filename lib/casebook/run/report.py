@@ -211,7 +211,7 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
             parameters = parameters | {"case": str(copy)}
         t = time.perf_counter()
         try:
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 str(notebook), str(executed),
                 parameters=parameters | {"export": str(tmp) if export else ""},
                 progress_bar=False, log_output=False, kernel_name="python3",
@@ -227,7 +227,6 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
             raise ReportError(f"{what} stopped: {err}", None) from None
         timings["execute"] = time.perf_counter() - t
         t = time.perf_counter()
-        nb = nbformat.read(executed, as_version=4)
         if snapshot is not None:
             _rename_in(nb, str(copy), path_text(snapshot[0]))
             shutil.rmtree(copy.parent)
@@ -309,14 +308,24 @@ def check_protocol_ids(protocols: str) -> None:
 def _rename_in(nb: Any, old: str, new: str) -> None:
     """Every mention of ``old`` (the snapshot's path) in the executed notebook — the
     parameters cell, outputs, papermill's metadata — becomes ``new``."""
-    import nbformat
+    pairs = [(old, new)]
+    encoded = (json.dumps(old)[1:-1], json.dumps(new)[1:-1])   # inside JSON kept as text
+    if encoded[0] != old:
+        pairs.append(encoded)
 
-    text = nbformat.writes(nb)
-    if old in text:
-        encoded_old, encoded_new = json.dumps(old)[1:-1], json.dumps(new)[1:-1]
-        fixed = nbformat.reads(text.replace(encoded_old, encoded_new), as_version=4)
-        nb.clear()
-        nb.update(fixed)
+    def fixed(value: Any) -> Any:
+        if isinstance(value, str):
+            for a, b in pairs:
+                value = value.replace(a, b)
+            return value
+        if isinstance(value, dict):
+            for key in value:
+                value[key] = fixed(value[key])
+        elif isinstance(value, list):
+            value[:] = [fixed(v) for v in value]
+        return value
+
+    fixed(nb)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:
