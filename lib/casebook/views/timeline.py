@@ -379,6 +379,15 @@ def _categories(marks: list[_Mark], verdicts: Mapping[str, _Verdict]
     return out
 
 
+def _outline(marks: list[_Mark], colour: str, verdicts: Mapping[str, _Verdict]
+             ) -> dict[str, list[Any]]:
+    """A dark-red outline on each mark where a rule failed, a hairline of its own colour
+    elsewhere."""
+    failed = [m.ev.id in verdicts for m in marks]
+    return {"color": [FAIL_LINE if f else colour for f in failed],
+            "width": [2 if f else 0.5 for f in failed]}
+
+
 def _event_traces(categories: list[tuple[str, str, list[_Mark]]],
                   verdicts: Mapping[str, _Verdict], hover: Mapping[str, str]) -> list[Any]:
     """Dots (a scatter) and bars (a horizontal bar trace) per category, one legend entry each;
@@ -390,9 +399,6 @@ def _event_traces(categories: list[tuple[str, str, list[_Mark]]],
             sub = [m for m in group if m.point == point]
             if not sub:
                 continue
-            failed = [m.ev.id in verdicts for m in sub]
-            line = {"color": [FAIL_LINE if f else colour for f in failed],
-                    "width": [2 if f else 0.5 for f in failed]}
             common = {
                 "name": name, "legendgroup": name, "showlegend": legend,
                 "customdata": [[m.ev.id, m.lane] for m in sub], "hoverinfo": "text",
@@ -401,17 +407,16 @@ def _event_traces(categories: list[tuple[str, str, list[_Mark]]],
             if point:
                 traces.append(go.Scatter(
                     x=[m.start.isoformat() for m in sub], mode="markers", **common,
-                    marker={"color": colour, "size": POINT_PX, "line": line}))
+                    marker={"color": colour, "size": POINT_PX,
+                            "line": _outline(sub, colour, verdicts)}))
                 legend = False
                 continue
             for uncertain in (False, True):
                 bars = [m for m in sub if m.uncertain == uncertain]
                 if not bars:
                     continue
-                failed = [m.ev.id in verdicts for m in bars]
-                bar_line = {"color": [FAIL_LINE if f else colour for f in failed],
-                            "width": [2 if f else 0.5 for f in failed]}
-                marker: dict[str, Any] = {"color": colour, "line": bar_line}
+                marker: dict[str, Any] = {"color": colour,
+                                          "line": _outline(bars, colour, verdicts)}
                 if uncertain:  # some day within: faded and hatched, never a solid span
                     marker["pattern"] = {"shape": "/", "fgcolor": colour, "bgcolor": "white",
                                          "fillmode": "replace", "solidity": 0.35}
