@@ -9,9 +9,10 @@ renders a subset of HTML in hover text and labels. Figures take the width of the
 (a page, JupyterLab's output area, a printed page) from :data:`MIN_WIDTH` up; their height and
 axis ranges are fixed, and every label is placed for the narrowest width by rules that only
 gain room as the figure widens, so the output is deterministic and the layout can be checked
-in pixels at any width. For readers of the
-figure data: timeline event traces carry ``customdata`` ``[event id, lane]``, graph node traces
-the node id, and the key-step annotations are named ``key-step:<event type>``.
+in pixels at any width. For readers of the figure data: timeline event traces carry
+``customdata`` ``[event id, lane]``, graph node traces the node id, the key-step annotations
+are named ``key-step:<event type>:<event id>``, and ``layout.meta`` holds ``min_width`` (and a
+numbered timeline's ``key``).
 """
 
 from __future__ import annotations
@@ -192,12 +193,6 @@ def _legend(fig: go.Figure, plot_w: float) -> tuple[dict[str, Any], float]:
     return {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container",
             "yanchor": "bottom", "font": {"size": FONT}, "entrywidth": round(width),
             "entrywidthmode": "pixels"}, height
-
-
-def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
-                   gap: float = 0.0) -> bool:
-    """Rectangles (x0, y0, x1, y1) closer than ``gap``."""
-    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
 
 
 def _legend_only(name: str, symbol: str, colour: str, line: str, width: float) -> Any:

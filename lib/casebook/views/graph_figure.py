@@ -14,7 +14,7 @@ Events are circles, evidence squares; purple marks evidence derived from a face-
 output (provenance) and events downstream of one (consequences); a red outline marks a failed
 rule, a thick one a violation. Edge styles differ by label.
 
-What both figures share (findings, ``upto``, redaction, escaping, fixed sizes) is in
+What both figures share (findings, ``upto``, redaction, escaping, widths) is in
 :mod:`casebook.views.figure_parts`.
 """
 
@@ -60,7 +60,7 @@ EDGE_PX = 60
 #: Above this many nodes the labels give way to numbers and a key.
 NUMBERED_ABOVE = 70
 GROUPS = (("background", "Background"), ("aftermath", "Aftermath"))
-COL_PX_MIN, GR_ROW_PX, NODE_PX, LABEL_GAP = 44, 52, 13, 6
+GR_ROW_PX, NODE_PX, LABEL_GAP = 52, 13, 6
 _EDGE_STYLES = {"produces": ("#666666", "solid", 1.2), "uses": ("#999999", "solid", 1.0),
                 "derived_from": ("#666666", "dot", 1.5), "follows": ("#bbbbbb", "dash", 0.8)}
 

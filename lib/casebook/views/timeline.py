@@ -17,7 +17,7 @@ with the rules violated there when findings are shown, the labels placed so that
 another or a mark; the time between key steps (offense → arrest, arrest → release, charge →
 dismissal or conviction, conviction → exoneration) is annotated with its uncertainty.
 
-What both figures share (findings, ``upto``, redaction, escaping, fixed sizes) is in
+What both figures share (findings, ``upto``, redaction, escaping, widths) is in
 :mod:`casebook.views.figure_parts`.
 """
 
