@@ -54,6 +54,11 @@ def test_executed_notebook_structure(reports: dict[str, Path], audience: str) ->
     else:
         assert "teaching" in tags and "## Walking through the case" in text
     assert nb.metadata["casebook"]["lens"] == "then"
+    # only the cells the edition shows were run: no gap where a left-out cell ran, and the
+    # notebook names the repository's notebook, not a scratch copy
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert nb.metadata["papermill"]["input_path"] == str(NOTEBOOK)
 
 
 def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> None:

@@ -282,6 +282,18 @@ def _lesson_notebook(template: Path, scratch: Path, case: Any, viewer: Audience,
     return out
 
 
+def _pruned_notebook(template: Path, scratch: Path, viewer: Audience) -> Path:
+    """The notebook without the cells ``viewer`` would not see, written into ``scratch``
+    under the template's name: what an edition leaves out is never computed."""
+    import nbformat
+
+    nb = nbformat.read(template, as_version=4)
+    _filter_cells(nb, viewer)
+    out = scratch / template.name
+    nbformat.write(nb, out)
+    return out
+
+
 def _write_answer_key(folder: Path, final: Path, nb: Any, label: str, stamp: dict[str, Any],
                       shared_plotly: str | Path | None) -> None:
     """answer-key.html: the lesson's questions and answers, open, without figures — printed
@@ -376,15 +388,20 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         final = (Path(out_dir).expanduser().resolve() / case_label
                  / variant_name(audience, lens, as_of, redact))
         notebook = Path(notebook).resolve() if notebook else repo_root() / CASE_NOTEBOOK
-        scratch = Path(tempfile.mkdtemp(prefix=temp_prefix("lesson"))) \
-            if "teaching" in viewer.sections else None
-        if scratch is not None:  # the classroom: one cell per decision point
+        template = notebook
+        scratch = Path(tempfile.mkdtemp(prefix=temp_prefix("lesson")))
+        if "teaching" in viewer.sections:  # the classroom: one cell per decision point
             notebook = _lesson_notebook(notebook, scratch, loaded, viewer,
                                         protocols=protocols, lens=lens, as_of=as_of,
                                         audience=audience, redact=redact)
+            executed_from = notebook
+        else:  # only the cells this edition shows are run (the lesson's are not counsel's)
+            executed_from = _pruned_notebook(notebook, scratch, viewer)
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
             _filter_cells(nb, viewer)
+            if "input_path" in nb.metadata.get("papermill", {}):  # not the scratch copy
+                nb.metadata.papermill.input_path = str(template)
             inputs = report_inputs(notebook, {"case file": case_path})
             if not viewer.sees("input-names"):
                 inputs = _numbered_standards(inputs)
@@ -409,14 +426,13 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
 
         remove_dead_leftovers(final.parent.parent)
         try:
-            result = _render(notebook, final, {
+            result = _render(executed_from, final, {
                 "case": str(case_path), "protocols": protocols, "lens": lens,
                 "as_of": as_of or "", "audience": audience, "redact": redact}, km,
                 what=f"{case_path}: the notebook", export=viewer.sees("exports"),
                 finish=finish, snapshot=(case_path, loaded.raw))
         finally:
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
     result.seconds["total"] = time.perf_counter() - t0
     return replace(result, case_sha256=case_digest)
 
