@@ -161,14 +161,20 @@ def test_the_corpus_page_comes_with_the_batch_and_follows_its_valid_cases(
     assert _corpus_cases(out) == {"clean-investigation"}
 
 
-def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: Path) -> None:
-    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+def _valid_with_extras(cases: Path, n: int = 3) -> None:
+    """The corpus without its invalid file, plus ``n`` more valid cases (``extra-0`` …), so
+    that an interrupted batch still has cases left to render."""
     (cases / "broken.yaml").unlink()
-    for i in range(3):
+    for i in range(n):
         shutil.copy(next(CASES.glob("lineup-not-blind--fails-*.yaml")), cases / f"extra-{i}.yaml")
         text = (cases / f"extra-{i}.yaml").read_text(encoding="utf-8")
         (cases / f"extra-{i}.yaml").write_text(text.replace("id: lineup-not-blind",
                                                             f"id: extra-{i}"), encoding="utf-8")
+
+
+def test_sigterm_leaves_no_partial_report_and_the_next_run_completes(tmp_path: Path) -> None:
+    cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
+    _valid_with_extras(cases)
     cmd = [str(Path(sys.executable).parent / "casebook"), "batch", str(cases), "-o", str(out),
            "--jobs", "2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)

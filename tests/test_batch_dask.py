@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 from casebook.errors import CasebookError
 from casebook.run.batch import run_batch
 from tests.conftest import FIXTURES
-from tests.test_batch import _corpus, _failing_notebook, _status
+from tests.test_batch import _corpus, _failing_notebook, _status, _valid_with_extras
 
 pytestmark = pytest.mark.slow
 CASES = FIXTURES / "cases"
@@ -97,12 +96,7 @@ def test_a_killed_dask_worker_fails_only_its_case(tmp_path: Path) -> None:
 
 def test_an_interrupted_dask_batch_resumes(tmp_path: Path) -> None:
     cases, out = _corpus(tmp_path / "cases"), tmp_path / "out"
-    (cases / "broken.yaml").unlink()
-    for i in range(3):
-        shutil.copy(next(CASES.glob("lineup-not-blind--fails-*.yaml")), cases / f"extra-{i}.yaml")
-        text = (cases / f"extra-{i}.yaml").read_text(encoding="utf-8")
-        (cases / f"extra-{i}.yaml").write_text(text.replace("id: lineup-not-blind",
-                                                            f"id: extra-{i}"), encoding="utf-8")
+    _valid_with_extras(cases)
     cmd = [str(Path(sys.executable).parent / "casebook"), "batch", str(cases), "-o", str(out),
            "--jobs", "2", "--scheduler", "local"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)

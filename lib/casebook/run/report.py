@@ -277,9 +277,7 @@ def _lesson_notebook(template: Path, scratch: Path, case: Any, viewer: Audience,
 
     nb = lesson_notebook(nbformat.read(template, as_version=4), lesson_points(case, **params),
                          viewer)
-    out = scratch / template.name
-    nbformat.write(nb, out)
-    return out
+    return _scratch_copy(nb, scratch, template)
 
 
 def _pruned_notebook(template: Path, scratch: Path, viewer: Audience) -> Path:
@@ -289,6 +287,13 @@ def _pruned_notebook(template: Path, scratch: Path, viewer: Audience) -> Path:
 
     nb = nbformat.read(template, as_version=4)
     _filter_cells(nb, viewer)
+    return _scratch_copy(nb, scratch, template)
+
+
+def _scratch_copy(nb: Any, scratch: Path, template: Path) -> Path:
+    """``nb`` written into ``scratch`` under the template's name (the executed notebook's)."""
+    import nbformat
+
     out = scratch / template.name
     nbformat.write(nb, out)
     return out
@@ -399,8 +404,8 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
             executed_from = _pruned_notebook(notebook, scratch, viewer)
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
-            _filter_cells(nb, viewer)
-            if "input_path" in nb.metadata.get("papermill", {}):  # not the scratch copy
+            # the notebook run held only the cells this edition shows; it names the template
+            if "input_path" in nb.metadata.get("papermill", {}):
                 nb.metadata.papermill.input_path = str(template)
             inputs = report_inputs(notebook, {"case file": case_path})
             if not viewer.sees("input-names"):

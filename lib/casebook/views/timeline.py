@@ -278,7 +278,8 @@ class _Label:
     right or centred on that x, a leader line down to the mark."""
 
     mark: _Mark
-    text: str
+    text: str            # as drawn: the label, or its number in a crowded timeline
+    full: str            # the label in words, for the hover
     x: float
     w: float
     h: float
@@ -524,14 +525,15 @@ def _key_labels(case: Case, marks: list[_Mark], verdicts: Mapping[str, _Verdict]
     labelled = [m for m in sorted(marks, key=lambda m: (m.start, m.end, m.ev.id))
                 if not m.ev.context and (m.ev.type in key_steps or (
                     show_rules and verdicts.get(m.ev.id, _Verdict()).violations))]
+    words = [_label_text(case, m.ev, verdicts.get(m.ev.id, _Verdict()), show_rules)
+             for m in labelled]
 
     def labels(numbered: bool) -> dict[str, list[_Label]]:
         out: dict[str, list[_Label]] = {}
-        for i, m in enumerate(labelled, start=1):
-            text = str(i) if numbered else _label_text(
-                case, m.ev, verdicts.get(m.ev.id, _Verdict()), show_rules)
+        for i, (m, full) in enumerate(zip(labelled, words, strict=True), start=1):
+            text = str(i) if numbered else full
             out.setdefault(m.lane, []).append(
-                _Label(m, text, scale.x(m.anchor), *_text_size(text)))
+                _Label(m, text, full, scale.x(m.anchor), *_text_size(text)))
         return out
 
     out = labels(numbered=False)
@@ -624,10 +626,8 @@ def timeline_figure(case: Case, findings: pd.DataFrame | None = None, *, upto: s
     for lane_labels in labels.values():
         for lab in lane_labels:
             m, bottom = lab.mark, label_y[lab.mark.ev.id]
-            full = _label_text(case, m.ev, verdicts.get(m.ev.id, _Verdict()),
-                               findings is not None)
             notes.append(dict(x=m.anchor.isoformat(), y=bottom, text=lab.text,
-                               hovertext=f"{full}<br>{_esc(case.date_text(m.ev))}",
+                               hovertext=f"{lab.full}<br>{_esc(case.date_text(m.ev))}",
                                name=f"key-step:{m.ev.type}:{m.ev.id}", showarrow=False,
                                xanchor=lab.anchor, yanchor="bottom", font={"size": FONT},
                               bgcolor="white", bordercolor="#555", borderwidth=1, borderpad=3))
