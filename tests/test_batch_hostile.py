@@ -25,7 +25,7 @@ import pytest
 
 from casebook.errors import CasebookError
 from casebook.run.batch import run_batch
-from casebook.run.leftovers import hold_output_lock
+from casebook.run.leftovers import hold_output_lock, remove_dead_leftovers
 from tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow
@@ -125,6 +125,27 @@ def test_a_second_batch_is_refused_and_deletes_nothing(tmp_path: Path) -> None:
     assert result.ok
     assert mine.exists()  # still in use by a live process
     assert not dead.exists()  # left by a dead one
+
+
+def test_a_process_dead_but_not_yet_reaped_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A worker killed mid-case is a zombie until its parent notices; its folder is not in
+    use and goes, as a running process's stays."""
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # never waited for: a zombie
+    try:
+        deadline = time.monotonic() + HANG
+        while Path(f"/proc/{zombie.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        out = tmp_path / "out"
+        (out / "some-case").mkdir(parents=True)
+        left = out / "some-case" / f".counsel-then.tmp-{zombie.pid}-abc"
+        mine = out / "some-case" / f".counsel-then.tmp-{os.getpid()}-abc"
+        left.mkdir()
+        mine.mkdir()
+        assert remove_dead_leftovers(out) == [left]
+        assert mine.exists() and not left.exists()
+    finally:
+        zombie.wait()
 
 
 def test_the_report_is_of_the_bytes_read_even_if_the_file_changes(

@@ -202,6 +202,9 @@ def run_dask(todo: list[tuple[Path, str, CaseOutcome]],
                     submit(queue.popleft())
             if not own:  # a running cluster's workers stop their kernels until the next batch
                 client.unregister_worker_plugin(PLUGIN)
+        # A worker killed mid-case may still have been exiting when its death was reported;
+        # once this batch's own cluster is closed, every one of its processes is gone.
+        remove_dead_leftovers(out_dir)
     except KeyboardInterrupt:
         # As the local pool: every finished case is in the manifest, every report swapped in
         # whole; stop this batch's own cluster (workers and kernels) at once and leave.

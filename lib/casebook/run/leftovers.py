@@ -45,7 +45,8 @@ def temp_prefix(variant: str) -> str:
 
 
 def alive(pid: int) -> bool:
-    """Is process ``pid`` running (on this machine)?"""
+    """Is process ``pid`` running (on this machine)? A zombie — dead, not yet reaped by its
+    parent, as a killed worker is until its nanny notices — is not."""
     if pid <= 0:
         return False
     try:
@@ -54,7 +55,16 @@ def alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Is ``pid`` a zombie? (Linux's /proc; elsewhere, never.)"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def remove_dead_leftovers(out: Path) -> list[Path]:
