@@ -113,6 +113,40 @@ def test_the_workbook_is_laid_out_for_people(tmp_path: Path) -> None:
     assert sources.max_row - 1 == len(raw["sources"])
 
 
+def test_the_workbook_keeps_within_what_excel_opens(tmp_path: Path) -> None:
+    """Text longer than a cell holds is cut, saying so; a link Excel would refuse (too long,
+    or past the count a sheet allows) stays text; characters XML forbids are dropped; a
+    number Excel cannot hold is text."""
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from casebook.exports import Table, TableSet, export
+
+    long_text, long_url = "x" * 40_000, "https://example.org/" + "a" * 3_000
+    rows = [{"text": long_text, "url": long_url, "n": float("nan")},
+            {"text": "bell\x07 and form feed\x0c gone", "url": "https://example.org/ok",
+             "n": 3}]
+    export(TableSet({"limits": Table.of(["text", "url", "n"], rows)}, workbook="w"), tmp_path,
+           ("xlsx",))
+    sheet = load_workbook(tmp_path / "w.xlsx")["Limits"]
+    cut = sheet["A2"].value
+    assert len(cut) == 32_767 and cut.startswith("x" * 32_000)
+    assert cut.endswith("the case file and the CSV export hold the whole text]")
+    assert sheet["B2"].value == long_url and sheet["B2"].hyperlink is None
+    assert sheet["C2"].value == "nan" and sheet["C2"].data_type == "s"
+    assert sheet["A3"].value == "bell and form feed gone"
+    assert sheet["B3"].hyperlink.target == "https://example.org/ok" and sheet["C3"].value == 3
+    many = [{"url": f"https://example.org/{i}"} for i in range(65_532)]
+    export(TableSet({"links": Table.of(["url"], many)}, workbook="many"), tmp_path, ("xlsx",))
+    with zipfile.ZipFile(tmp_path / "many.xlsx") as z:  # read as XML: openpyxl takes a minute
+        xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    linked = re.findall(r'<hyperlink ref="A(\d+)"', xml)
+    assert len(linked) == 65_530 and linked[-1] == "65531"  # Excel's most a sheet holds
+    assert re.search(r'<c r="A65533" [^>]*t="s"', xml)  # the rest: text, still there
+
+
 def test_the_word_chronology_cites_with_pinpoints(tmp_path: Path) -> None:
     import docx
 

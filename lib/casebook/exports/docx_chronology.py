@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_bytes_atomic
+from .cells import xml_text
 from .registry import register, register_case
 from .tables import Table, TableSet, plain
 
@@ -26,9 +27,7 @@ COLUMNS = (("when", "Date"), ("what", "Event"), ("who", "Who"), ("sources", "Sou
 
 
 def _text(value: Any) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # what XML cannot hold either
-
-    return str(ILLEGAL_CHARACTERS_RE.sub("", str(plain(value) or "")))
+    return xml_text(plain(value) or "")
 
 
 @register("docx", "the chronology as a Word table (date, event, who, sources with pinpoints)")

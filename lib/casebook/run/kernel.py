@@ -23,7 +23,7 @@ from typing import Any
 #: What the case-study and corpus notebooks import first; importing it again is free.
 WARM_IMPORTS = ("import casebook.notebook.workbook, casebook.views.timeline, "
                 "casebook.views.graph_figure, casebook.notebook.corpus, pandas, plotly, "
-                "openpyxl, docx")
+                "xlsxwriter, docx")
 
 _STARTS = itertools.count()
 
