@@ -1,5 +1,6 @@
 """The report kernel: warmed as it boots, stopped by whoever started it, killable from a
-signal handler without leaving processes or socket files behind."""
+signal handler without leaving processes or socket files behind; one client per kernel, kept
+from notebook to notebook."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def test_the_kernel_has_imported_casebook_before_the_first_cell() -> None:
         with pytest.raises(RuntimeError, match="AssertionError"):
             run_in_kernel(km, "assert 'no.such.module' in sys.modules")
         assert km.transport == "ipc"
+        # kept lean: the imports out of the collector's scans, no input history written
+        run_in_kernel(km, "import gc\nassert gc.get_freeze_count() > 10_000\n"
+                          "assert not get_ipython().history_manager.enabled")
         assert all(p.exists() for p in _files(km))
         started = km
     assert not started.has_kernel  # kernel_for stopped the kernel it started
@@ -60,3 +64,27 @@ def test_code_sent_to_a_dead_kernel_is_an_error_not_a_hang() -> None:
     with pytest.raises(RuntimeError, match="the kernel died"):
         run_in_kernel(km, "pass", timeout=60)
     kill_kernel(km)
+
+
+def test_notebooks_and_resets_share_one_client_and_open_nothing_more(tmp_path: Path) -> None:
+    """Every request to a kernel goes through its one client: a second client would take
+    the replies meant for the first (the session is the manager's), and a client per notebook
+    would leave its sockets open, case after case."""
+    from casebook.run.kernel import kernel_client, shutdown_kernel
+    from casebook.run.report import render_report
+    from tests.conftest import FIXTURES
+
+    case = FIXTURES / "cases" / "clean-investigation--clean.yaml"
+    km = start_kernel()
+    try:
+        kc = kernel_client(km)
+        render_report(case, tmp_path / "a", km=km)
+        after_one = len(os.listdir("/proc/self/fd"))
+        for n in range(3):
+            run_in_kernel(km, "%reset -f")
+            render_report(case, tmp_path / f"b{n}", km=km)
+        assert kernel_client(km) is kc
+        assert len(os.listdir("/proc/self/fd")) == after_one
+    finally:
+        shutdown_kernel(km)
+    assert not kc.channels_running

@@ -8,11 +8,19 @@ Kernels talk over IPC sockets in the temp folder: local only, and no "running ov
 warning per case. The manager is jupyter_client's async one, as nbclient's own: with a
 blocking client, nbclient would wait on a dead kernel's output forever instead of noticing
 that it died.
+
+A warm kernel is kept lean: its imports are frozen out of the garbage collector's scans (they
+live as long as the kernel; the namespace reset between cases and every full collection in
+the cells skip them), and it keeps no input history. Everything sent to a kernel goes through
+its one client, connected once (:func:`kernel_client`); papermill uses it through the
+``casebook`` engine.
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +32,11 @@ from typing import Any
 WARM_IMPORTS = ("import casebook.notebook.workbook, casebook.views.timeline, "
                 "casebook.views.graph_figure, casebook.notebook.corpus, pandas, plotly, "
                 "xlsxwriter, docx")
+#: Run as the kernel boots: the imports, then everything they made moved out of the
+#: collector's reach (``gc.freeze``).
+_BOOT = f"{WARM_IMPORTS}; import gc; gc.collect(); gc.freeze()"
+#: The notebook engine papermill is told to use (registered by :func:`execute_notebook`).
+ENGINE = "casebook"
 
 _STARTS = itertools.count()
 
@@ -39,7 +52,8 @@ def start_kernel() -> Any:
     ipc = _files_prefix(os.getpid()) + str(next(_STARTS))
     km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ipc,
                             connection_file=f"{ipc}.json")
-    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={WARM_IMPORTS}"])
+    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={_BOOT}",
+                                                "--HistoryManager.enabled=False"])
     return km
 
 
@@ -58,16 +72,107 @@ def kernel_for(km: Any = None) -> Iterator[Any]:
 
 
 def shutdown_kernel(km: Any) -> None:
-    """Stop the kernel at once (a polite shutdown can stall for seconds in ipykernel)."""
+    """Stop the kernel at once (a polite shutdown can stall for seconds in ipykernel), and
+    its notebook client."""
     from jupyter_core.utils import run_sync
 
-    if km is not None and km.has_kernel:
+    if km is None:
+        return
+    kc = _CLIENTS.pop(km, None)
+    if kc is not None:
+        kc.stop_channels()
+    if km.has_kernel:
         run_sync(km.shutdown_kernel)(now=True)
+
+
+#: Each kernel manager's one client (:func:`kernel_client`), until the kernel is shut down.
+_CLIENTS: dict[Any, Any] = {}
+
+
+@atexit.register
+def _close_clients() -> None:
+    """The clients of kernels killed rather than shut down, closed before the interpreter
+    leaves (else their sockets are reported as unclosed)."""
+    for kc in _CLIENTS.values():
+        kc.stop_channels()
+    _CLIENTS.clear()
+
+
+def kernel_client(km: Any, timeout: float = 60) -> Any:
+    """``km``'s one client: made, connected and waited for on first use, then kept.
+
+    One, because every client of a manager shares its session, and the kernel routes replies
+    to the session: a second client, opened and closed, takes the first one's replies with
+    it. Kept, because ``wait_for_ready`` drains IOPub for 0.2 s each time, and a client made
+    per notebook and never closed (nbclient closes only the clients of kernels it started)
+    would leave its sockets open, case after case. Messages left on the channels by earlier
+    requests do no harm: nbclient, like :func:`run_in_kernel`, takes only the replies to its
+    own."""
+    from jupyter_core.utils import run_sync
+
+    return run_sync(_kernel_client)(km, timeout)
+
+
+async def _kernel_client(km: Any, timeout: float = 60) -> Any:
+    """:func:`kernel_client`, inside the event loop that will use it: its sockets are made
+    there (made outside it, they miss messages until the loop's next wake-up)."""
+    kc = _CLIENTS.get(km)
+    if kc is None:
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=timeout)
+        kc.allow_stdin = False
+        _CLIENTS[km] = kc
+    return kc
+
+
+def execute_notebook(source: Path, target: Path, parameters: dict[str, Any], km: Any
+                     ) -> Any:
+    """Papermill, in ``km``'s kernel through its kept client: parameters injected, cells
+    run, the executed notebook written to ``target`` and returned; a failing cell raises
+    ``PapermillExecutionError`` as papermill's own engine does."""
+    import papermill
+    from papermill.engines import papermill_engines
+
+    if ENGINE not in papermill_engines._engines:
+        papermill_engines.register(ENGINE, _kept_client_engine())
+    return papermill.execute_notebook(
+        str(source), str(target), parameters=parameters, engine_name=ENGINE,
+        progress_bar=False, log_output=False, kernel_name="python3",
+        request_save_on_cell_execute=False, km=km)
+
+
+def _kept_client_engine() -> type:
+    """Papermill's nbclient engine, with the kernel's kept client given to nbclient."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+
+    class KeptClientEngine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str,
+                                     log_output: bool = False, stdout_file: Any = None,
+                                     stderr_file: Any = None, start_timeout: int = 60,
+                                     execution_timeout: float | None = None, **kwargs: Any
+                                     ) -> Any:
+            # as papermill's NBClientEngine, but for the client
+            kwargs.pop("input_path", None)
+            timeout = execution_timeout or kwargs.pop("timeout", None)
+            kwargs.pop("startup_timeout", None)
+            client = PapermillNotebookClient(
+                nb_man, timeout=timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                **kwargs)
+            client.kc = kernel_client(client.km, start_timeout)
+            return client.execute()
+
+    return KeptClientEngine
 
 
 def kill_kernel(km: Any) -> None:
     """Kill the kernel and remove its files with plain system calls — safe in a signal
-    handler, where jupyter_client's event loop may be in the middle of anything."""
+    handler, where jupyter_client's event loop may be in the middle of anything. Its client
+    is left open: the caller is leaving."""
     if km is None:
         return
     process = getattr(getattr(km, "provisioner", None), "process", None)
@@ -97,10 +202,7 @@ def _files_prefix(pid: int) -> str:
 
 def run_in_kernel(km: Any, code: str, timeout: float = 120) -> None:
     """Run ``code`` in the kernel and wait for it, discarding its output; ``RuntimeError``
-    if the kernel is gone or the code raised.
-
-    Only the shell channel is opened: waiting for IOPub as well (``wait_for_ready``,
-    ``execute_interactive``) costs 0.2 s per call, once per case in a batch."""
+    if the kernel is gone or the code raised."""
     from jupyter_core.utils import run_sync
 
     run_sync(_run_in_kernel)(km, code, timeout)
@@ -110,24 +212,20 @@ async def _run_in_kernel(km: Any, code: str, timeout: float) -> None:
     import queue
     import time
 
-    kc = km.client()
-    kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
-    try:
-        msg_id = kc.execute(code, silent=True, store_history=False)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                reply = await kc.get_shell_msg(timeout=1)
-            except queue.Empty:
-                if not await km.is_alive():
-                    raise RuntimeError(f"{code!r}: the kernel died") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{code!r}: no reply in {timeout:.0f} s") from None
-                continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-    finally:
-        kc.stop_channels()
+    kc = await _kernel_client(km)
+    msg_id = kc.execute(code, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = await kc.get_shell_msg(timeout=1)
+        except queue.Empty:
+            if not await km.is_alive():
+                raise RuntimeError(f"{code!r}: the kernel died") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{code!r}: no reply in {timeout:.0f} s") from None
+            continue
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
     content = reply["content"]
     if content["status"] != "ok":
         raise RuntimeError(f"{code!r} failed in the kernel: {content.get('ename')}: "

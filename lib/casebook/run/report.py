@@ -8,8 +8,8 @@ temporary folder beside the target and swapped in by rename: a reader (or a cras
 old report or the new one, never half of either. Each report carries a provenance stamp:
 casebook version, commit, input hashes, lens, ``as_of`` and time of generation.
 
-Papermill runs the notebook through its Python API with absolute paths and without changing
-any working directory.
+Papermill runs the notebook through its Python API (:func:`.kernel.execute_notebook`) with
+absolute paths and without changing any working directory.
 """
 
 from __future__ import annotations
@@ -197,6 +197,8 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from .kernel import execute_notebook
+
     timings: dict[str, float] = {}
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(final.name), dir=final.parent))
@@ -211,11 +213,8 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
             parameters = parameters | {"case": str(copy)}
         t = time.perf_counter()
         try:
-            nb = papermill.execute_notebook(
-                str(notebook), str(executed),
-                parameters=parameters | {"export": str(tmp) if export else ""},
-                progress_bar=False, log_output=False, kernel_name="python3",
-                request_save_on_cell_execute=False, km=km)
+            nb = execute_notebook(notebook, executed,
+                                  parameters | {"export": str(tmp) if export else ""}, km)
         except papermill.PapermillExecutionError as err:
             kept = final.parent / f"{final.name}.failed.ipynb"
             if executed.exists():
