@@ -116,7 +116,7 @@ def test_the_workbook_is_laid_out_for_people(tmp_path: Path) -> None:
 def test_the_workbook_keeps_within_what_excel_opens(tmp_path: Path) -> None:
     """Text longer than a cell holds is cut, saying so; a link Excel would refuse (too long,
     or past the count a sheet allows) stays text; characters XML forbids are dropped; a
-    number Excel cannot hold is text."""
+    number Excel cannot hold is text; long or several-line text wraps, a short line not."""
     import re
     import zipfile
 
@@ -127,7 +127,8 @@ def test_the_workbook_keeps_within_what_excel_opens(tmp_path: Path) -> None:
     long_text, long_url = "x" * 40_000, "https://example.org/" + "a" * 3_000
     rows = [{"text": long_text, "url": long_url, "n": float("nan")},
             {"text": "bell\x07 and form feed\x0c gone", "url": "https://example.org/ok",
-             "n": 3}]
+             "n": 3},
+            {"text": ["one line", "and another"], "url": None, "n": None}]
     export(TableSet({"limits": Table.of(["text", "url", "n"], rows)}, workbook="w"), tmp_path,
            ("xlsx",))
     sheet = load_workbook(tmp_path / "w.xlsx")["Limits"]
@@ -138,6 +139,8 @@ def test_the_workbook_keeps_within_what_excel_opens(tmp_path: Path) -> None:
     assert sheet["C2"].value == "nan" and sheet["C2"].data_type == "s"
     assert sheet["A3"].value == "bell and form feed gone"
     assert sheet["B3"].hyperlink.target == "https://example.org/ok" and sheet["C3"].value == 3
+    assert sheet["A2"].alignment.wrap_text and not sheet["A3"].alignment.wrap_text
+    assert sheet["A4"].value == "one line\nand another" and sheet["A4"].alignment.wrap_text
     many = [{"url": f"https://example.org/{i}"} for i in range(65_532)]
     export(TableSet({"links": Table.of(["url"], many)}, workbook="many"), tmp_path, ("xlsx",))
     with zipfile.ZipFile(tmp_path / "many.xlsx") as z:  # read as XML: openpyxl takes a minute

@@ -102,32 +102,34 @@ _KINDS: dict[str, dict[str, Any]] = {
 
 def _write_sheet(sheet: Worksheet, table: Table, shown: list[str],
                  style: Callable[[str, bool], Format]) -> None:
+    """The header row, then the rows in one pass; each column as wide as its longest line
+    (within bounds)."""
     widths = [len(h) for h in shown]
-    for row in table.rows:
-        for n, column in enumerate(table.columns):
-            text = str(_shown(row.get(column)))
-            widths[n] = max(widths[n], max(len(line) for line in text.split("\n")))
-    for n, width in enumerate(widths):
-        sheet.set_column(n, n, max(8, min(width + 2, _MAX_WIDTH)))
-    wrapped = ["wrapped" if width > _MAX_WIDTH - 2 else "text" for width in widths]
     sheet.freeze_panes(1, 0)
     for n, header in enumerate(shown):
         text = _cell_text(header)
         sheet.write_string(0, n, text, style("header", starts_like_formula(text)))
+    dates = [c in DATE_COLUMNS for c in table.columns]
     links = 0
     for r, row in enumerate(table.rows, start=1):
         for n, column in enumerate(table.columns):
-            links += _write_cell(sheet, r, n, row.get(column), column in DATE_COLUMNS,
-                                 wrapped[n], style, links < SHEET_LINKS)
+            width, linked = _write_cell(sheet, r, n, row.get(column), dates[n], style,
+                                        links < SHEET_LINKS)
+            links += linked
+            if width > widths[n]:
+                widths[n] = width
+    for n, width in enumerate(widths):
+        sheet.set_column(n, n, max(8, min(width + 2, _MAX_WIDTH)))
     sheet.autofilter(0, 0, len(table.rows), max(len(table.columns), 1) - 1)
 
 
-def _write_cell(sheet: Worksheet, r: int, n: int, value: Any, as_date: bool, kind: str,
-                style: Callable[[str, bool], Format], may_link: bool) -> int:
+def _write_cell(sheet: Worksheet, r: int, n: int, value: Any, as_date: bool,
+                style: Callable[[str, bool], Format], may_link: bool) -> tuple[int, int]:
     """One cell: Yes/No for a boolean, a date cell for an ISO day in a date column, a list
     one item per line, a citation linked to its source; text always as a string, never a
-    formula, quote-prefixed where a spreadsheet would run it once edited. Returns the number
-    of links written (0 or 1)."""
+    formula, quote-prefixed where a spreadsheet would run it once edited, wrapped when it
+    has several lines or one longer than a column grows. Returns the width of its longest
+    line and the number of links written (0 or 1)."""
     link = None
     if isinstance(value, list | tuple):
         link = getattr(value[0], "url", None) if len(value) == 1 else None
@@ -135,27 +137,30 @@ def _write_cell(sheet: Worksheet, r: int, n: int, value: Any, as_date: bool, kin
     elif hasattr(value, "url") and hasattr(value, "text"):
         link, value = value.url, value.text
     if value is None:
-        return 0
+        return 0, 0
     if isinstance(value, bool):
         value = "Yes" if value else "No"
     elif isinstance(value, int | float):
         if value == value and abs(value) != float("inf"):  # Excel has no NaN or infinity
             sheet.write_number(r, n, value)
-            return 0
+            return len(str(value)), 0
         value = str(value)
     elif as_date and isinstance(value, str) and _ISO_DAY.match(value):
         sheet.write_datetime(r, n, date.fromisoformat(value), style("date", False))
-        return 0
+        return len(value), 0
     text = _cell_text(value)
+    lines = "\n" in text
+    width = max(map(len, text.split("\n"))) if lines else len(text)
     quoted = starts_like_formula(text)
     if link is None and _URL.match(text):
         link = text
     if (may_link and isinstance(link, str) and _URL.match(link)
             and len(link.encode("utf-16-le")) // 2 <= URL_CHARS):
         sheet.write_url(r, n, link, style("link", quoted), string=text)
-        return 1
+        return width, 1
+    kind = "wrapped" if lines or width > _MAX_WIDTH - 2 else "text"
     sheet.write_string(r, n, text, style(kind, quoted) if quoted or kind != "text" else None)
-    return 0
+    return width, 0
 
 
 def _cell_text(value: Any) -> str:
@@ -166,11 +171,3 @@ def _cell_text(value: Any) -> str:
         cut = _CUT.format(n=CELL_CHARS)
         text = text[:CELL_CHARS - len(cut)] + cut
     return text
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return "\n".join(str(v) for v in value)
-    if value is None:
-        return ""
-    return value

@@ -8,6 +8,7 @@ recorded (with their precision and bounds), disputed facts with every account si
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -245,18 +246,19 @@ def facts_table(case: Case, redact: bool = False) -> pd.DataFrame:
 
 def findings_by_standard(findings: pd.DataFrame, protocols: Sequence[Protocol]) -> pd.DataFrame:
     """Per standard: authority, how many findings fail, count, are unknown, pass."""
+    violations = Counter(findings["protocol"][findings["violation"].astype(bool)])
+    statuses = Counter(zip(findings["protocol"], findings["status"], strict=True))
     rows = []
     for proto in protocols:
-        mine = findings[findings["protocol"] == proto.id]
         rows.append({
             "standard": proto.short,
             "title": proto.title,
             "authority": proto.authority.replace("-", " "),
             "text known": proto.text_known.replace("-", " "),
-            "violations": int(mine["violation"].sum()),
-            "fail": int((mine["status"] == "fail").sum()),
-            "unknown": int((mine["status"] == "unknown").sum()),
-            "pass": int((mine["status"] == "pass").sum()),
+            "violations": violations[proto.id],
+            "fail": statuses[proto.id, "fail"],
+            "unknown": statuses[proto.id, "unknown"],
+            "pass": statuses[proto.id, "pass"],
             "not checkable": len(proto.not_checkable),
         })
     return pd.DataFrame(rows)
@@ -274,7 +276,8 @@ def lens_comparison(case: Case, protocols: Sequence[Protocol], as_of: str | None
     keep = base[base["status"].isin(["fail", "unknown"])][
         ["rule", "rule_title", "event", "event_date", "status", "basis"]].copy()
     for lens, frame in frames.items():
-        counted = frame.set_index(["rule", "event"])["counts"]
+        counted = dict(zip(zip(frame["rule"], frame["event"], strict=True), frame["counts"],
+                           strict=True))
         keep[f"counts {lens}"] = [("yes" if counted[(r, e)] else "no")
                                   for r, e in zip(keep["rule"], keep["event"], strict=True)]
     return keep.reset_index(drop=True)
