@@ -161,3 +161,19 @@ def test_the_word_chronology_cites_with_pinpoints(tmp_path: Path) -> None:
     _event, pin = _lineup_pin()
     assert any(f"p. {pin['page']}, ¶ {pin['paragraph']}" in row.cells[3].text
                for row in table.rows)
+    runs = [(r, run) for r, row in enumerate(table.rows) for cell in row.cells
+            for p in cell.paragraphs for run in p.runs]
+    assert runs and all(run.font.size.pt == 9 for _r, run in runs)  # a compact table
+    assert all(bool(run.bold) == (r == 0) for r, run in runs)  # headings bold, only they
+
+
+def test_explanations_name_values_in_words_and_leave_labels_alone() -> None:
+    from casebook.views.findings_view import plain_explanation
+
+    case = load_case(CLEAN)
+    labels = case.vocabulary.facts["offense_category"].value_labels
+    text = ("offense was part1-property, not part2 (fr-candidate → photo-array); "
+            "part1-property-like stays")
+    assert plain_explanation(case, text) == (
+        f"offense was {labels['part1-property']}, not {labels['part2']}; "
+        "part1-property-like stays")

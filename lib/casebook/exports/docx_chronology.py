@@ -68,19 +68,14 @@ def docx_bytes(tables: TableSet) -> bytes:
                                 "lens)."))
     grid = doc.add_table(rows=1, cols=len(COLUMNS))
     grid.style = "Table Grid"
+    size = Pt(9)
     for cell, (_key, heading) in zip(grid.rows[0].cells, COLUMNS, strict=True):
-        cell.text = heading
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in table.rows:
+        run = cell.paragraphs[0].add_run(heading)
+        run.bold, run.font.size = True, size
+    for row in table.rows:  # each cell's text one run, sized as it is made
         cells = grid.add_row().cells
         for cell, (key, _heading) in zip(cells, COLUMNS, strict=True):
-            cell.text = _text(row.get(key))
-    for row in grid.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
+            cell.paragraphs[0].add_run(_text(row.get(key))).font.size = size
     doc.add_paragraph(_text(tables.meta.get("disclaimer") or ""))
     buf = io.BytesIO()
     doc.save(buf)

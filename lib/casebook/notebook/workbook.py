@@ -92,6 +92,7 @@ class Workbook:
     redactor: Redactor | None = None
     _findings: pd.DataFrame | None = field(default=None, repr=False)
     _consequences: Consequences | None = field(default=None, repr=False)
+    _discovery: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, case: str | Path, protocols: str = "all", lens: str = "then",
@@ -130,6 +131,14 @@ class Workbook:
         if self._consequences is None:
             self._consequences = consequences(self.case, self.findings, self.protocols)
         return self._consequences
+
+    @property
+    def discovery_requests(self) -> pd.DataFrame:
+        """The records to ask for (the summary counts them, a section lists them, the
+        exports carry them)."""
+        if self._discovery is None:
+            self._discovery = discovery_list(self.findings)
+        return self._discovery
 
     def _text(self, text: str) -> str:
         return self.redactor(text) if self.redactor else text
@@ -186,7 +195,7 @@ class Workbook:
                 if earliest:
                     parts.append(_para("Earliest preventable point: "
                                        + self._text(earliest["sentence"])))
-                asks = discovery_list(f)
+                asks = self.discovery_requests
                 if not asks.empty:
                     holders = ", ".join(dict.fromkeys(self._text(h) for h in asks["held_by"]))
                     parts.append(_para(f"What to ask for: {len(asks)} records the case file "
@@ -317,7 +326,7 @@ class Workbook:
     def discovery(self) -> Html:
         if not self.viewer.sees("findings"):
             return Html("")
-        table = discovery_list(self.findings)
+        table = self.discovery_requests
         if table.empty:
             return Html(_para("The record answers every rule that was checked."))
         return self._table(table)
@@ -347,7 +356,7 @@ class Workbook:
             "evidence": evidence_table(self.case, redact=self.redact),
             "disputes": disputes_table(self.case, redact=self.redact),
             "facts": facts_table(self.case, redact=self.redact),
-            "discovery": discovery_list(self.findings),
+            "discovery": self.discovery_requests,
         }
         if not self.viewer.sees("work-product"):  # the filing edition: no work product
             del frames["discovery"]

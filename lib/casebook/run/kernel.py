@@ -23,6 +23,7 @@ import itertools
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,17 +130,31 @@ async def _kernel_client(km: Any, timeout: float = 60) -> Any:
 def execute_notebook(source: Path, target: Path, parameters: dict[str, Any], km: Any
                      ) -> Any:
     """Papermill, in ``km``'s kernel through its kept client: parameters injected, cells
-    run, the executed notebook written to ``target`` and returned; a failing cell raises
-    ``PapermillExecutionError`` as papermill's own engine does."""
+    run, the executed notebook returned — not written: the caller writes it once, stamped.
+    A failing cell raises ``PapermillExecutionError`` as papermill's own engine does, with the
+    notebook written to ``target``, papermill's marks showing the cell."""
+    import nbformat
     import papermill
     from papermill.engines import papermill_engines
 
     if ENGINE not in papermill_engines._engines:
         papermill_engines.register(ENGINE, _kept_client_engine())
-    return papermill.execute_notebook(
-        str(source), str(target), parameters=parameters, engine_name=ENGINE,
-        progress_bar=False, log_output=False, kernel_name="python3",
-        request_save_on_cell_execute=False, km=km)
+    _RAN.nb = None
+    try:
+        return papermill.execute_notebook(
+            str(source), None, parameters=parameters, engine_name=ENGINE,
+            progress_bar=False, log_output=False, kernel_name="python3",
+            request_save_on_cell_execute=False, km=km)
+    except papermill.PapermillExecutionError:
+        if _RAN.nb is not None:  # papermill marked the failing cell in it
+            target.write_text(nbformat.writes(_RAN.nb), encoding="utf-8")
+        raise
+    finally:
+        _RAN.nb = None
+
+
+#: The notebook the engine ran last on this thread (papermill raises without returning it).
+_RAN = threading.local()
 
 
 def _kept_client_engine() -> type:
@@ -164,7 +179,8 @@ def _kept_client_engine() -> type:
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
                 **kwargs)
             client.kc = kernel_client(client.km, start_timeout)
-            return client.execute()
+            _RAN.nb = client.execute()
+            return _RAN.nb
 
     return KeptClientEngine
 

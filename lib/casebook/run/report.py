@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,10 @@ def variant_name(audience: str, lens: str, as_of: str | None, redact: bool) -> s
     return "-".join(parts)
 
 
+@lru_cache(maxsize=1)
 def _commit() -> str:
+    """The checkout's commit, asked of git once per process (the code running is the code
+    imported then; the files a report reads are hashed each time)."""
     try:
         out = subprocess.run(["git", "-C", str(repo_root()), "rev-parse", "HEAD"],
                              capture_output=True, text=True, timeout=5, check=False)
@@ -230,9 +234,7 @@ def _render(notebook: Path, final: Path, parameters: dict[str, Any], km: Any, *,
             _rename_in(nb, str(copy), path_text(snapshot[0]))
             shutil.rmtree(copy.parent)
         stamp = finish(nb, tmp)
-        if stamp is None:
-            executed.unlink()
-        else:
+        if stamp is not None:  # else the edition leaves no notebook behind
             nb.metadata["casebook"] = stamp
             nbformat.write(nb, executed)
         timings["convert"] = time.perf_counter() - t

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..model.case import Case
+from ..model.vocabulary import Vocabulary
 from .citations import Citation, compact, pinned
 
 __all__ = ["STATUS_WORDS", "chain_text", "node_label", "plain_explanation", "readable_findings"]
@@ -54,12 +55,28 @@ def chain_text(case: Case, decided_by: str) -> str:
 
 def plain_explanation(case: Case, text: str) -> str:
     """The engine's explanation without the chain it spells out in parentheses (shown on its
-    own), enum values in words."""
+    own), enum values in words — in one pass, so a label put in is never rewritten."""
     text = _CHAIN.sub("", text)
-    for fact in case.vocabulary.facts.values():
-        for value, label in fact.value_labels.items():
-            text = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", label, text)
-    return text
+    pattern, words = _value_words(case.vocabulary)
+    return pattern.sub(lambda m: words[m.group(1)], text) if pattern else text
+
+
+_VALUE_WORDS: dict[int, tuple[Vocabulary, re.Pattern[str] | None, dict[str, str]]] = {}
+
+
+def _value_words(vocabulary: Vocabulary) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Every fact value that has a label (the first fact's label, where two share a value),
+    and one pattern finding them, longest first: built once per vocabulary."""
+    known = _VALUE_WORDS.get(id(vocabulary))
+    if known is None or known[0] is not vocabulary:
+        words: dict[str, str] = {}
+        for fact in vocabulary.facts.values():
+            for value, label in fact.value_labels.items():
+                words.setdefault(value, label)
+        alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])") if words else None
+        known = _VALUE_WORDS[id(vocabulary)] = (vocabulary, pattern, words)
+    return known[1], known[2]
 
 
 def _yes_no(flag: Any) -> str:
