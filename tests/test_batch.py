@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import shutil
@@ -111,9 +112,25 @@ def test_touching_one_case_reruns_only_it(tmp_path: Path) -> None:
     assert sum(second.stages.values()) <= second.seconds
     findings = (out / "findings.csv").read_text(encoding="utf-8")
     assert "DOJ-2017-8" in findings and "clean-investigation" in findings
+    each = [list(csv.reader((out / c.report).parent.joinpath("findings.csv").open(
+        encoding="utf-8"))) for c in second.cases if c.report]
+    joined = list(csv.reader(io.StringIO(findings)))
+    assert joined == [each[0][0]] + [row for rows in each for row in rows[1:]]  # one header
     assert (out / "plotly.min.js").exists()
     html = (out / "witness-not-present" / "counsel-then" / "report.html").read_text()
     assert '<script src="../../plotly.min.js"></script>' in html
+
+
+def test_findings_of_reports_with_other_columns_are_joined_by_column(tmp_path: Path) -> None:
+    from casebook.run.index import _write_all_findings
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("case,rule,status\nx,R1,fail\n", encoding="utf-8")
+    b.write_text("case,status,rule,extra\ny,pass,R2,more\n", encoding="utf-8")  # an older one
+    _write_all_findings(tmp_path, [a, b, tmp_path / "gone.csv"])
+    rows = list(csv.DictReader((tmp_path / "findings.csv").open(encoding="utf-8")))
+    assert rows == [{"case": "x", "rule": "R1", "status": "fail"},
+                    {"case": "y", "rule": "R2", "status": "pass"}]
 
 
 def test_a_worker_process_that_dies_fails_only_its_case(tmp_path: Path) -> None:

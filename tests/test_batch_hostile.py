@@ -281,3 +281,32 @@ def test_a_redacted_batch_names_nobody_and_says_what_was_run(tmp_path: Path) -> 
             if path.suffix != ".html":  # the page's markup is checked in the browser tests
                 assert not identity_leaks(text, WILLIAMS), (path, identity_leaks(text,
                                                                                  WILLIAMS))
+
+
+def test_workers_started_early_are_capped_and_stopped_when_not_used() -> None:
+    """The batch starts its workers while it still checks files — no more than it may have,
+    no more than the tasks it expects — and stops them if it never uses them."""
+    import multiprocessing
+
+    import psutil
+
+    from casebook.run.pool import EarlyPool
+
+    def workers() -> list[psutil.Process]:  # the pool's processes (not its resource tracker)
+        return [psutil.Process(p.pid) for p in multiprocessing.active_children()]
+
+    before = {p.pid for p in workers()}
+    early = EarlyPool(2)
+    early.expect(1)
+    early.expect(5)  # capped at two
+    deadline = time.monotonic() + HANG
+    while len({p.pid for p in workers()} - before) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(1)
+    started = [p for p in workers() if p.pid not in before]
+    assert len(started) == 2
+    early.close()
+    psutil.wait_procs(started, timeout=HANG)
+    assert not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert early.take() is None

@@ -39,7 +39,7 @@ from .index import write_outputs
 from .inputs import CORPUS_NOTEBOOK, digest_files, shared_inputs_digest
 from .leftovers import hold_output_lock, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
-from .pool import run_pool, tasks_of_dead_workers
+from .pool import EarlyPool, run_pool, tasks_of_dead_workers
 
 __all__ = ["BatchResult", "CaseOutcome", "run_batch"]
 
@@ -142,6 +142,26 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
         "protocols": protocols, "redacted": "yes" if redact else "no",
         "run": datetime.now(UTC).isoformat(timespec="seconds"), "casebook": __version__})
     todo: list[tuple[Path, str, CaseOutcome]] = []
+    early = EarlyPool(jobs or os.cpu_count() or 1) if scheduler is None else None
+    try:
+        return _render_stale(files, out_dir, started, todo, early, result, manifest,
+                             manifest_path, key_params, shared, params, jobs=jobs, lens=lens,
+                             as_of=as_of, force=force, standalone=standalone,
+                             protocols=protocols, corpus=corpus, redact=redact,
+                             progress=progress, scheduler=scheduler)
+    finally:
+        if early is not None:
+            early.close()  # workers started for a batch that stopped before using them
+
+
+def _render_stale(files: list[Path], out_dir: Path, started: float,
+                  todo: list[tuple[Path, str, CaseOutcome]], early: EarlyPool | None,
+                  result: BatchResult, manifest: dict[str, Any], manifest_path: Path,
+                  key_params: dict[str, Any], shared: str, params: dict[str, Any], *,
+                  jobs: int | None, lens: str, as_of: str | None, force: bool,
+                  standalone: bool, protocols: str, corpus: bool, redact: bool,
+                  progress: Callable[[int, int, CaseOutcome], None] | None,
+                  scheduler: str | None) -> BatchResult:
     for path in files:
         outcome = CaseOutcome(path=_shown(path, redact))
         digest, unreadable = _digest(path)
@@ -180,6 +200,8 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
 
             outcome.case = Redactor.for_case(case).case_alias
         todo.append((path, key, outcome))
+        if early is not None:  # its workers boot while the other files are checked
+            early.expect(len(todo) + corpus)
     todo = _without_duplicate_ids(todo, result, manifest)
     result.stages["freshness and validation"] = time.perf_counter() - started
 
@@ -195,7 +217,7 @@ def _run_locked(files: list[Path], out_dir: Path, started: float, *, jobs: int |
         pool_args = (todo, corpus_task, out_dir, params, workers, manifest, manifest_path,
                      result, total, progress, lambda digest: _key(digest, key_params, shared))
         if scheduler is None:
-            run_pool(*pool_args)
+            run_pool(*pool_args, early=early.take() if early else None)
         else:
             from .dask_pool import run_dask
 

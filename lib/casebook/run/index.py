@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
-from ..atomic import write_text_atomic
+from ..atomic import write_bytes_atomic, write_text_atomic
 from ..exports import Table, TableSet, export
 from .outcomes import BatchResult, CaseOutcome
 
@@ -22,23 +23,36 @@ def _settings(result: BatchResult) -> str:
                        for k, v in result.settings.items())
     return f'<p class="settings">{items}</p>'
 
+def _write_all_findings(out: Path, files: list[Path]) -> None:
+    """findings.csv of every case, one after the other under one header. Reports of one
+    batch share their columns, so the files are joined as they are (each already made safe
+    for a spreadsheet); reports left from an older version may not: then row by row, by
+    column name."""
+    parts = [f.read_bytes() for f in files if f.exists()]
+    heads = {p.split(b"\n", 1)[0] for p in parts}
+    if len(heads) == 1:
+        head = heads.pop()
+        write_bytes_atomic(out / "findings.csv", head + b"\n" + b"".join(
+            p.split(b"\n", 1)[1] if b"\n" in p else b"" for p in parts))
+        return
+    rows: list[dict[str, str]] = []
+    header: list[str] = []
+    for part in parts:
+        reader = csv.DictReader(io.StringIO(part.decode("utf-8"), newline=""))
+        header = header or list(reader.fieldnames or [])
+        rows.extend(reader)
+    export(TableSet({"findings": Table.of(header or ["case"], rows)}), out, ("csv",))
+
+
 def write_outputs(result: BatchResult) -> None:
     """summary.csv, findings.csv (all cases) and index.html, each written atomically."""
     from ..views.display import escape
 
     out = result.out
-    findings_rows: list[dict[str, str]] = []
-    header: list[str] = []
-    for c in result.cases:
-        if c.report:
-            f = out / Path(c.report).parent / "findings.csv"
-            if f.exists():
-                with f.open(newline="", encoding="utf-8") as fh:
-                    reader = csv.DictReader(fh)
-                    header = header or list(reader.fieldnames or [])
-                    findings_rows.extend(reader)
-    export(TableSet({"summary": Table.of(CaseOutcome.COLUMNS, [c.row() for c in result.cases]),
-                     "findings": Table.of(header or ["case"], findings_rows)}), out, ("csv",))
+    export(TableSet({"summary": Table.of(CaseOutcome.COLUMNS,
+                                         [c.row() for c in result.cases])}), out, ("csv",))
+    _write_all_findings(out, [out / Path(c.report).parent / "findings.csv"
+                              for c in result.cases if c.report])
     body = []
     for c in result.cases:
         name = c.case or Path(c.path).name

@@ -22,10 +22,52 @@ from .leftovers import alive, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
 from .worker import CORPUS_TASK, RUNNING, render_case_task, render_corpus_task, worker_init
 
-__all__ = ["record_case", "record_corpus", "run_pool", "tasks_of_dead_workers"]
+__all__ = ["EarlyPool", "record_case", "record_corpus", "run_pool", "tasks_of_dead_workers"]
 
 #: pool restarts after a worker died with no task to blame, before the rest is given up
 MAX_UNEXPLAINED_DEATHS = 2
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # Spawned, not forked: a fork would inherit jupyter_client's event-loop thread state from
+    # this process (which may have run a kernel itself) without the thread, and hang.
+    return ProcessPoolExecutor(max_workers=max(1, workers), initializer=worker_init,
+                               mp_context=multiprocessing.get_context("spawn"))
+
+
+def _started() -> None:
+    """Nothing: submitted to make the pool start a worker (which boots its kernel)."""
+
+
+class EarlyPool:
+    """The batch's workers, started as soon as it finds a case to render: they boot — their
+    imports, their kernels' — while the batch still checks the other files. The pool
+    starts a worker per task submitted while none is idle, up to ``most``."""
+
+    def __init__(self, most: int) -> None:
+        self.most = max(1, most)
+        self.pool: ProcessPoolExecutor | None = None
+        self.asked = 0
+
+    def expect(self, tasks: int) -> None:
+        """At least ``tasks`` tasks will come: have that many workers starting (up to the
+        most)."""
+        if self.pool is None:
+            self.pool = _new_pool(self.most)
+        while self.asked < min(tasks, self.most):
+            self.pool.submit(_started)
+            self.asked += 1
+
+    def take(self) -> ProcessPoolExecutor | None:
+        """The pool, handed over to :func:`run_pool` (None if nothing was started)."""
+        pool, self.pool = self.pool, None
+        return pool
+
+    def close(self) -> None:
+        """Stop the workers of a pool never handed over (the batch stopped before)."""
+        pool = self.take()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
@@ -33,8 +75,9 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
              params: dict[str, Any], workers: int, manifest: dict[str, Any],
              manifest_path: Path, result: BatchResult, total: int,
              progress: Callable[[int, int, CaseOutcome], None] | None,
-             key_of: Callable[[str], str]) -> None:
-    """The stale cases, and the corpus page if stale, in worker processes with warm kernels.
+             key_of: Callable[[str], str], early: ProcessPoolExecutor | None = None) -> None:
+    """The stale cases, and the corpus page if stale, in worker processes with warm kernels
+    (``early``: a pool whose workers were started while the batch checked its files).
 
     The corpus page is submitted first: it is the longest task and needs no case's report.
     A worker process that dies (killed, out of memory, a crash — not just its kernel) breaks
@@ -59,12 +102,8 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
     pool: ProcessPoolExecutor | None = None
     try:
         while remaining or corpus_left:
-            # Spawned, not forked: a fork would inherit jupyter_client's event-loop thread
-            # state from this process (which may have run a kernel itself) without the
-            # thread, and hang.
-            pool = ProcessPoolExecutor(
-                max_workers=max(1, min(workers, len(remaining) + bool(corpus_left))),
-                initializer=worker_init, mp_context=multiprocessing.get_context("spawn"))
+            pool = early or _new_pool(min(workers, len(remaining) + bool(corpus_left)))
+            early = None
             pending: dict[Future[dict[str, Any]], str] = {}
             if corpus_left:
                 pending[pool.submit(render_corpus_task, str(out_dir), corpus_left[1])] = \
