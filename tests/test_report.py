@@ -121,6 +121,25 @@ def test_invalid_case_stops_before_running(tmp_path: Path) -> None:
     assert not any(tmp_path.rglob("report.html"))
 
 
+def test_bytes_a_batch_validated_are_not_validated_again_but_others_are(tmp_path: Path
+                                                                         ) -> None:
+    """A batch hands its workers the hash and id of what it validated: the same bytes skip
+    validation (the id comes from the batch), any other bytes are validated as usual."""
+    import hashlib
+
+    case = tmp_path / "clean.yaml"
+    case.write_bytes((FIXTURES / "cases" / "clean-investigation--clean.yaml").read_bytes())
+    sha = hashlib.sha256(case.read_bytes()).hexdigest()
+    hinted = render_report(case, tmp_path / "a", validated=(sha, "named-by-the-batch"))
+    assert hinted.folder.parent.name == "named-by-the-batch" and hinted.html.exists()
+    other = render_report(case, tmp_path / "b", validated=("0" * 64, "named-by-the-batch"))
+    assert other.folder.parent.name == "clean-investigation"
+    case.write_text(case.read_text(encoding="utf-8").replace("when:", "whem:", 1),
+                    encoding="utf-8")  # edited since the batch validated it
+    with pytest.raises(CasefileError, match="whem"):
+        render_report(case, tmp_path / "c", validated=(sha, "named-by-the-batch"))
+
+
 def test_papermill_cli_from_the_repository_root(tmp_path: Path) -> None:
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(

@@ -36,7 +36,7 @@ from distributed import WorkerPlugin
 from ..errors import CasebookError
 from .leftovers import remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
-from .pool import MAX_UNEXPLAINED_DEATHS, record_case, record_corpus
+from .pool import MAX_UNEXPLAINED_DEATHS, case_params, record_case, record_corpus
 from .worker import (
     CORPUS_TASK,
     RUNNING,
@@ -166,9 +166,10 @@ def run_dask(todo: list[tuple[Path, str, CaseOutcome]],
                     fut = client.submit(dask_corpus_task, str(out_dir), corpus_task[1],
                                         key=_task_key(name), pure=False, retries=0)
                 else:
-                    fut = client.submit(dask_case_task, str(remaining[name][0]), str(out_dir),
-                                        params, name, key=_task_key(name), pure=False,
-                                        retries=0)
+                    path, _key, outcome = remaining[name]
+                    fut = client.submit(dask_case_task, str(path), str(out_dir),
+                                        case_params(params, outcome), name,
+                                        key=_task_key(name), pure=False, retries=0)
                 names[fut] = name
                 running.add(fut)
 

@@ -22,13 +22,16 @@ class CaseOutcome:
     seconds: float = 0.0
     counts: CaseSummary = field(default_factory=CaseSummary)
     error: str = ""
+    #: the SHA-256 of the bytes the batch validated (its workers need not validate them again)
+    validated: str = field(default="", repr=False, compare=False)
 
     COLUMNS = ("path", "case", "status", "report", "seconds",
                *(f.name for f in fields(CaseSummary)), "error")
 
     def row(self) -> dict[str, Any]:
         """One flat row: the summary table's and the manifest's form."""
-        return {k: v for k, v in asdict(self).items() if k != "counts"} | asdict(self.counts)
+        return {k: v for k, v in asdict(self).items() if k not in ("counts", "validated")} \
+            | asdict(self.counts)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CaseOutcome:

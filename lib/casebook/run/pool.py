@@ -22,10 +22,18 @@ from .leftovers import alive, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
 from .worker import CORPUS_TASK, RUNNING, render_case_task, render_corpus_task, worker_init
 
-__all__ = ["EarlyPool", "record_case", "record_corpus", "run_pool", "tasks_of_dead_workers"]
+__all__ = ["EarlyPool", "case_params", "record_case", "record_corpus", "run_pool",
+           "tasks_of_dead_workers"]
 
 #: pool restarts after a worker died with no task to blame, before the rest is given up
 MAX_UNEXPLAINED_DEATHS = 2
+
+
+def case_params(params: dict[str, Any], outcome: CaseOutcome) -> dict[str, Any]:
+    """A case task's parameters: the batch's, and what it validated of this case."""
+    if not outcome.validated:
+        return params
+    return params | {"validated": (outcome.validated, outcome.case)}
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
@@ -108,9 +116,9 @@ def run_pool(todo: list[tuple[Path, str, CaseOutcome]],
             if corpus_left:
                 pending[pool.submit(render_corpus_task, str(out_dir), corpus_left[1])] = \
                     CORPUS_TASK
-            for name, (path, _key, _outcome) in remaining.items():
-                pending[pool.submit(render_case_task, str(path), str(out_dir), params,
-                                    name)] = name
+            for name, (path, _key, outcome) in remaining.items():
+                pending[pool.submit(render_case_task, str(path), str(out_dir),
+                                    case_params(params, outcome), name)] = name
             try:
                 while pending:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)

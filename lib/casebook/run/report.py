@@ -314,6 +314,23 @@ def _write_answer_key(folder: Path, final: Path, nb: Any, label: str, stamp: dic
     (folder / "answer-key.html").write_text(html, encoding="utf-8")
 
 
+def _still_valid(path: Path, validated: tuple[str, str] | None) -> tuple[bytes | None, str]:
+    """The file's bytes and case id when they are the bytes validated (``validated``:
+    SHA-256, case id); else ``(None, "")``: the file must be validated now."""
+    if not validated:
+        return None, ""
+    from ..model.untrusted import UntrustedFileError, read_untrusted
+    from ..model.yamlsafe import MAX_BYTES
+
+    try:
+        raw = read_untrusted(path, MAX_BYTES)
+    except UntrustedFileError:
+        return None, ""  # validation says why, located
+    if hashlib.sha256(raw).hexdigest() != validated[0]:
+        return None, ""
+    return raw, validated[1]
+
+
 def check_protocol_ids(protocols: str) -> None:
     """Unknown protocol ids stop a report here, located and with suggestions, not inside the
     notebook. ``all`` needs no check (and spares the parent the engine's imports)."""
@@ -361,7 +378,8 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                   redact: bool = False, protocols: str = "all",
                   shared_plotly: str | Path | None = None, km: Any = None,
                   notebook: str | Path | None = None, pdf: bool = False,
-                  exhibit: str | None = None) -> ReportResult:
+                  exhibit: str | None = None,
+                  validated: tuple[str, str] | None = None) -> ReportResult:
     """Execute the notebook for one variant and write its folder (see the module docstring).
 
     ``pdf`` also prints ``report.pdf`` beside the page through headless Chromium (run.pdf),
@@ -371,7 +389,9 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
     inlined); ``km`` a started kernel manager to reuse (batches keep one warm kernel per
     worker; by default one is started for this report, see :mod:`casebook.kernel`);
     ``notebook`` another parameterized notebook taking the same parameters (default: the
-    case study)."""
+    case study); ``validated`` — (SHA-256, case id) of the bytes a batch has just validated:
+    if the file still holds exactly those, they are not validated again (the notebook loads
+    the case anyway), unless the edition needs the case here (redaction, the classroom)."""
     import time
 
     from .kernel import kernel_for
@@ -380,17 +400,27 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
     with kernel_for(km) as km:  # the kernel boots and imports while the case loads
         import nbformat
 
-        from ..model.load import load_case
         from ..views.audience import audience as audience_named
-        from ..views.redact import Redactor
 
         viewer = audience_named(audience)
         case_path = resolve(case)
-        loaded = load_case(case_path)  # invalid input stops here, with located problems
-        case_digest = hashlib.sha256(loaded.raw).hexdigest()
+        needs_case = redact or "teaching" in viewer.sections
+        raw, case_id = (None, "") if needs_case else _still_valid(case_path, validated)
+        loaded = None
+        if raw is None:
+            from ..model.load import load_case
+
+            loaded = load_case(case_path)  # invalid input stops here, with located problems
+            raw, case_id = loaded.raw, loaded.id
+        case_digest = hashlib.sha256(raw).hexdigest()
         check_protocol_ids(protocols)
-        redactor = Redactor.for_case(loaded) if redact else None
-        case_label = redactor.case_alias if redactor else loaded.id
+        redactor = None
+        if redact:
+            from ..views.redact import Redactor
+
+            assert loaded is not None  # needs_case
+            redactor = Redactor.for_case(loaded)
+        case_label = redactor.case_alias if redactor else case_id
         final = (Path(out_dir).expanduser().resolve() / case_label
                  / variant_name(audience, lens, as_of, redact))
         notebook = Path(notebook).resolve() if notebook else repo_root() / CASE_NOTEBOOK
@@ -436,7 +466,7 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
                 "case": str(case_path), "protocols": protocols, "lens": lens,
                 "as_of": as_of or "", "audience": audience, "redact": redact}, km,
                 what=f"{case_path}: the notebook", export=viewer.sees("exports"),
-                finish=finish, snapshot=(case_path, loaded.raw))
+                finish=finish, snapshot=(case_path, raw))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     result.seconds["total"] = time.perf_counter() - t0
