@@ -37,6 +37,10 @@ __all__ = ["header_text", "sheet_title", "write_xlsx", "xlsx_bytes"]
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _MAX_WIDTH = 60
+#: Cells above which rows go to a temporary file as they are written (XlsxWriter's
+#: ``constant_memory``): a 5,000-event case's findings held in memory take hundreds of MB;
+#: below it, a workbook is kept in memory, a third faster.
+STREAM_ABOVE = 250_000
 #: Excel's limits: characters in a cell, characters in a link, links on a sheet.
 CELL_CHARS, URL_CHARS, SHEET_LINKS = 32_767, 2_079, 65_530
 _CUT = (" … [cut here: an Excel cell holds at most {n:,} characters; the case file and the CSV "
@@ -72,7 +76,9 @@ def xlsx_bytes(tables: TableSet, headers: dict[str, str] | None = None) -> bytes
     import xlsxwriter
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    cells = sum(len(t.rows) * len(t.columns) for t in tables.tables.values())
+    book = xlsxwriter.Workbook(buf, {"in_memory": True} if cells <= STREAM_ABOVE
+                               else {"constant_memory": True})
     formats: dict[tuple[str, bool], Format] = {}
 
     def style(kind: str, quoted: bool = False) -> Format:
