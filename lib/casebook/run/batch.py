@@ -36,7 +36,7 @@ from ..atomic import write_text_atomic
 from ..errors import CasebookError, display_path, path_text
 from ..paths import case_files, repo_root
 from .index import write_outputs
-from .inputs import CORPUS_NOTEBOOK, digest_files, shared_inputs_digest
+from .inputs import CORPUS_NOTEBOOK, case_bytes, digest_files, shared_inputs_digest
 from .leftovers import hold_output_lock, remove_dead_leftovers
 from .outcomes import BatchResult, CaseOutcome
 from .pool import EarlyPool, run_pool, tasks_of_dead_workers
@@ -60,11 +60,10 @@ def _key(case_sha256: str, params: dict[str, Any], shared: str) -> str:
 def _digest(path: Path) -> tuple[str | None, str]:
     """The SHA-256 of a case file's bytes, read as the loader reads them (only a regular
     file, bounded), or None and why not."""
-    from ..model.untrusted import UntrustedFileError, read_untrusted
-    from ..model.yamlsafe import MAX_BYTES
+    from ..model.untrusted import UntrustedFileError
 
     try:
-        return hashlib.sha256(read_untrusted(path, MAX_BYTES)).hexdigest(), ""
+        return hashlib.sha256(case_bytes(path)).hexdigest(), ""
     except UntrustedFileError as err:
         return None, f"{path_text(path)}: {err}"
 

@@ -24,8 +24,8 @@ from ..paths import (
     vocabulary_path,
 )
 
-__all__ = ["CASE_NOTEBOOK", "CORPUS_NOTEBOOK", "definition_files", "digest_files",
-           "file_sha256", "report_inputs", "shared_inputs_digest"]
+__all__ = ["CASE_NOTEBOOK", "CORPUS_NOTEBOOK", "case_bytes", "definition_files",
+           "digest_files", "file_sha256", "report_inputs", "shared_inputs_digest"]
 
 CASE_NOTEBOOK = "notebooks/case-study.ipynb"
 CORPUS_NOTEBOOK = "notebooks/corpus.ipynb"
@@ -70,3 +70,12 @@ def shared_inputs_digest(notebooks: Iterable[Path] | None = None) -> str:
     books = list(notebooks) if notebooks is not None else [root / CASE_NOTEBOOK,
                                                             root / CORPUS_NOTEBOOK]
     return digest_files([*books, *definition_files().values(), *_package_files()])
+
+
+def case_bytes(path: Path) -> bytes:
+    """A case file's bytes, read as the loader reads them — only a regular file, bounded
+    (``UntrustedFileError`` if not) — for the hash a batch keys and hands on."""
+    from ..model.untrusted import read_untrusted
+    from ..model.yamlsafe import MAX_BYTES
+
+    return read_untrusted(path, MAX_BYTES)

@@ -136,8 +136,11 @@ def execute_notebook(source: Path, target: Path, parameters: dict[str, Any], km:
     import nbformat
     import papermill
     from papermill.engines import papermill_engines
+    from papermill.exceptions import PapermillException
 
-    if ENGINE not in papermill_engines._engines:
+    try:
+        papermill_engines.get_engine(ENGINE)
+    except PapermillException:
         papermill_engines.register(ENGINE, _kept_client_engine())
     _RAN.nb = None
     try:
@@ -169,7 +172,7 @@ def _kept_client_engine() -> type:
                                      stderr_file: Any = None, start_timeout: int = 60,
                                      execution_timeout: float | None = None, **kwargs: Any
                                      ) -> Any:
-            # as papermill's NBClientEngine, but for the client
+            # papermill's NBClientEngine, but nbclient is given the kernel's kept client
             kwargs.pop("input_path", None)
             timeout = execution_timeout or kwargs.pop("timeout", None)
             kwargs.pop("startup_timeout", None)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import CasebookError, path_text
 from ..paths import repo_root, resolve
-from .inputs import CASE_NOTEBOOK, CORPUS_NOTEBOOK, file_sha256, report_inputs
+from .inputs import CASE_NOTEBOOK, CORPUS_NOTEBOOK, case_bytes, file_sha256, report_inputs
 from .leftovers import remove_dead_leftovers, temp_prefix
 
 if TYPE_CHECKING:
@@ -319,11 +319,10 @@ def _still_valid(path: Path, validated: tuple[str, str] | None) -> tuple[bytes |
     SHA-256, case id); else ``(None, "")``: the file must be validated now."""
     if not validated:
         return None, ""
-    from ..model.untrusted import UntrustedFileError, read_untrusted
-    from ..model.yamlsafe import MAX_BYTES
+    from ..model.untrusted import UntrustedFileError
 
     try:
-        raw = read_untrusted(path, MAX_BYTES)
+        raw = case_bytes(path)
     except UntrustedFileError:
         return None, ""  # validation says why, located
     if hashlib.sha256(raw).hexdigest() != validated[0]:
