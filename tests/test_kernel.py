@@ -76,15 +76,21 @@ def test_notebooks_and_resets_share_one_client_and_open_nothing_more(tmp_path: P
 
     case = FIXTURES / "cases" / "clean-investigation--clean.yaml"
     km = start_kernel()
+    made = []
+    make = km.client
+
+    def counted(**kw: object) -> object:
+        made.append(kw)
+        return make(**kw)
+
+    km.client = counted
     try:
         kc = kernel_client(km)
-        render_report(case, tmp_path / "a", km=km)
-        after_one = len(os.listdir("/proc/self/fd"))
         for n in range(3):
             run_in_kernel(km, "%reset -f")
-            render_report(case, tmp_path / f"b{n}", km=km)
+            render_report(case, tmp_path / f"r{n}", km=km)
         assert kernel_client(km) is kc
-        assert len(os.listdir("/proc/self/fd")) == after_one
+        assert len(made) == 1  # one client, made once, for three notebooks and their resets
     finally:
         shutdown_kernel(km)
     assert not kc.channels_running
