@@ -66,7 +66,7 @@ def test_code_sent_to_a_dead_kernel_is_an_error_not_a_hang() -> None:
     kill_kernel(km)
 
 
-def test_notebooks_and_resets_share_one_client_and_open_nothing_more(tmp_path: Path) -> None:
+def test_notebooks_and_resets_share_one_client_made_once(tmp_path: Path) -> None:
     """Every request to a kernel goes through its one client: a second client would take
     the replies meant for the first (the session is the manager's), and a client per notebook
     would leave its sockets open, case after case."""

@@ -3,6 +3,7 @@ from the repository root, and the report folder `casebook report` writes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -59,6 +60,9 @@ def test_executed_notebook_structure(reports: dict[str, Path], audience: str) ->
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))
     assert nb.metadata["papermill"]["input_path"] == str(NOTEBOOK)
+    # and the stamp hashes that notebook, whatever copy of it ran
+    assert nb.metadata["casebook"]["inputs_sha256"]["notebook"] == \
+        hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest()
 
 
 def test_every_variant_folder_holds_its_exhibits(reports: dict[str, Path]) -> None:
@@ -125,8 +129,6 @@ def test_bytes_a_batch_validated_are_not_validated_again_but_others_are(tmp_path
                                                                          ) -> None:
     """A batch hands its workers the hash and id of what it validated: the same bytes skip
     validation (the id comes from the batch), any other bytes are validated as usual."""
-    import hashlib
-
     case = tmp_path / "clean.yaml"
     case.write_bytes((FIXTURES / "cases" / "clean-investigation--clean.yaml").read_bytes())
     sha = hashlib.sha256(case.read_bytes()).hexdigest()

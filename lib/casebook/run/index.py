@@ -29,11 +29,10 @@ def _write_all_findings(out: Path, files: list[Path]) -> None:
     for a spreadsheet); reports left from an older version may not: then row by row, by
     column name."""
     parts = [f.read_bytes() for f in files if f.exists()]
-    heads = {p.split(b"\n", 1)[0] for p in parts}
-    if len(heads) == 1:
-        head = heads.pop()
-        write_bytes_atomic(out / "findings.csv", head + b"\n" + b"".join(
-            p.split(b"\n", 1)[1] if b"\n" in p else b"" for p in parts))
+    split = [(*p.split(b"\n", 1), b"")[:2] for p in parts]  # (header, the rows)
+    if len({head for head, _rows in split}) == 1:
+        write_bytes_atomic(out / "findings.csv",
+                           split[0][0] + b"\n" + b"".join(rows for _head, rows in split))
         return
     rows: list[dict[str, str]] = []
     header: list[str] = []

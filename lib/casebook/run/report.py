@@ -423,20 +423,19 @@ def render_report(case: str | Path, out_dir: str | Path = "reports", *,
         final = (Path(out_dir).expanduser().resolve() / case_label
                  / variant_name(audience, lens, as_of, redact))
         notebook = Path(notebook).resolve() if notebook else repo_root() / CASE_NOTEBOOK
-        template = notebook
         scratch = Path(tempfile.mkdtemp(prefix=temp_prefix("lesson")))
         if "teaching" in viewer.sections:  # the classroom: one cell per decision point
-            notebook = _lesson_notebook(notebook, scratch, loaded, viewer,
-                                        protocols=protocols, lens=lens, as_of=as_of,
-                                        audience=audience, redact=redact)
-            executed_from = notebook
+            executed_from = _lesson_notebook(notebook, scratch, loaded, viewer,
+                                             protocols=protocols, lens=lens, as_of=as_of,
+                                             audience=audience, redact=redact)
         else:  # only the cells this edition shows are run (the lesson's are not counsel's)
             executed_from = _pruned_notebook(notebook, scratch, viewer)
 
         def finish(nb: Any, folder: Path) -> dict[str, Any] | None:
-            # the notebook run held only the cells this edition shows; it names the template
+            # what ran was a scratch copy of the notebook; the report names (and hashes) the
+            # notebook it was made from
             if "input_path" in nb.metadata.get("papermill", {}):
-                nb.metadata.papermill.input_path = str(template)
+                nb.metadata.papermill.input_path = str(notebook)
             inputs = report_inputs(notebook, {"case file": case_path})
             if not viewer.sees("input-names"):
                 inputs = _numbered_standards(inputs)
